@@ -1,0 +1,54 @@
+// Row and record shapes of the run store. Shared by the trainer (writer side), the backend
+// (reader side) and the API contract, so it imports nothing.
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+export type Phase = 'ntp' | 'rl';
+
+/** One scalar measurement. `step` is the global optimizer step: RL steps continue after NTP's. */
+export interface MetricRow {
+  key: string;
+  step: number;
+  phase: Phase;
+  value: number;
+  /** Seconds since the run started. */
+  wallTime: number;
+  samplesSeen: number;
+}
+
+export interface SampleRow {
+  phase: Phase;
+  step: number;
+  /** 'greedy' or 'sampled' evaluation, or 'rollout' for RL training samples. */
+  kind: 'greedy' | 'sampled' | 'rollout';
+  prompt: string;
+  response: string;
+  correct: boolean;
+  length: number;
+}
+
+export interface CheckpointInput {
+  phase: Phase;
+  step: number;
+  bytes: Uint8Array;
+  /** Self-describing: model config, training config, step (JSON-serialisable). */
+  meta: unknown;
+}
+
+export interface RuntimeInfo {
+  backend: string;
+  backendVersion: string;
+  threads: number;
+  pid: number;
+}
+
+/** The single writer for one run's data. Metric writes are buffered and flushed at least every second. */
+export interface RunRecorder {
+  markRunning(info: RuntimeInfo): void;
+  metrics(rows: MetricRow[]): void;
+  samples(rows: SampleRow[]): void;
+  /** Stores the checkpoint immediately (flushing buffered metrics first); returns its id. */
+  checkpoint(c: CheckpointInput): number;
+  /** Flushes and sets the terminal status. */
+  finish(status: Exclude<RunStatus, 'queued' | 'running'>, error?: string): void;
+  flush(): void;
+}

@@ -1,0 +1,30 @@
+// Metric names the trainer logs and the UI charts. Names follow TRL/verl where they fit.
+export const METRIC = {
+  // both phases
+  loss: 'loss',
+  lr: 'lr',
+  gradNorm: 'grad_norm',
+  stepTimeMs: 'step_time_ms',
+  // evaluation on held-out inputs (both phases)
+  greedyAccuracy: 'eval/greedy_accuracy',
+  sampledAccuracy: 'eval/sampled_accuracy',
+  greedyLengthMedian: 'eval/greedy_length_median',
+  greedyLengthMean: 'eval/greedy_length_mean',
+  sampledLongShare: 'eval/sampled_long_share',
+  greedyLongShare: 'eval/greedy_long_share',
+  truncatedShare: 'eval/truncated_share',
+  // RL rollouts
+  rewardMean: 'reward',
+  rewardStd: 'reward_std',
+  fracRewardZeroStd: 'frac_reward_zero_std',
+  lengthMean: 'completions/mean_length',
+  lengthMin: 'completions/min_length',
+  lengthMax: 'completions/max_length',
+  truncatedRatio: 'completions/clipped_ratio',
+  longShare: 'completions/long_share',
+  entropy: 'entropy',
+  kl: 'kl',
+  clipRatio: 'clip_ratio',
+} as const;
+
+export type MetricKey = (typeof METRIC)[keyof typeof METRIC];
