@@ -1,0 +1,25 @@
+// One dispatcher for every transport: validate the input against the contract, run the
+// handler, and reply with an envelope. Transports only move bytes.
+import {
+  isMethodName,
+  parseInput,
+  toErrorBody,
+  ApiError,
+  type MethodName,
+  type Output,
+  type ParsedInput,
+  type Reply,
+} from '../api/contract';
+
+export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<Output<M>> | Output<M> };
+
+export async function dispatch(handlers: Handlers, method: unknown, input: unknown): Promise<Reply<unknown>> {
+  try {
+    if (!isMethodName(method)) throw new ApiError('not-found', `unknown method: ${String(method)}`);
+    const parsed = parseInput(method, input);
+    const handler = handlers[method] as (input: unknown) => Promise<unknown> | unknown;
+    return { ok: true, data: await handler(parsed) };
+  } catch (err) {
+    return { ok: false, error: toErrorBody(err) };
+  }
+}

@@ -1,0 +1,182 @@
+// Browser mode: the same backend over HTTP on 127.0.0.1, for machines without the Electron
+// binary. Every request must carry the per-launch token (header for API calls, or the cookie
+// the tokenised URL sets for the page, its assets and the event stream).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Reply } from '../api/contract';
+import type { WorkbenchEvent } from '../api/events';
+
+export interface BackendEndpoint {
+  call(method: string, input: unknown): Promise<Reply<unknown>>;
+  subscribe(listener: (event: WorkbenchEvent) => void): () => void;
+}
+
+export interface ServerOptions {
+  backend: BackendEndpoint;
+  /** Folder of the built renderer (index.html and assets). */
+  staticDir: string;
+  port?: number;
+  /** Fixed token for tests; a random one otherwise. */
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  /** The URL to open: it carries the token once, the page keeps it for the session. */
+  launchUrl: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'workbench_token';
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+};
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  let port = options.port ?? 0;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: String(err) } });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A page on another origin can resolve a name to 127.0.0.1 (DNS rebinding): accept only our own host names.
+    if (!isLocalHost(req.headers.host, port)) return sendJson(res, 403, deny('forbidden host'));
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const urlToken = url.searchParams.get('token');
+    const authorised = tokenMatches(token, req.headers['x-workbench-token']) || tokenMatches(token, readCookie(req, COOKIE)) || tokenMatches(token, urlToken);
+    if (!authorised) return sendJson(res, 401, deny('missing or wrong token: open the URL printed at launch'));
+
+    if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res);
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return sendJson(res, 405, deny('API calls are POST'));
+      // Cookies ride along on cross-site requests; API calls must prove they know the token.
+      if (!tokenMatches(token, req.headers['x-workbench-token'])) return sendJson(res, 401, deny('API calls need the x-workbench-token header'));
+      const body = await readJsonBody(req);
+      if (!body.ok) return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: body.message } });
+      const reply = await options.backend.call(url.pathname.slice('/api/'.length), body.value);
+      return sendJson(res, 200, reply);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, deny('method not allowed'));
+    const cookie = urlToken ? { 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
+    return serveStatic(res, url.pathname, cookie);
+  }
+
+  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': connected\n\n');
+    const unsubscribe = options.backend.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+    // Idle connections through some proxies close after a minute; a comment keeps them open.
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+    });
+  }
+
+  async function serveStatic(res: ServerResponse, pathname: string, extraHeaders: Record<string, string>): Promise<void> {
+    const root = normalize(options.staticDir + sep);
+    let file = normalize(join(root, decodeURIComponent(pathname)));
+    if (!file.startsWith(root)) return sendJson(res, 403, deny('path outside the app'));
+    const info = await stat(file).catch(() => null);
+    // Unknown paths fall back to the app shell (client-side views).
+    if (!info || info.isDirectory()) file = join(root, 'index.html');
+    const content = await readFile(file).catch(() => null);
+    if (!content) {
+      return sendJson(res, 503, deny(`the UI is not built: run \`npm run build:renderer\` (looked in ${options.staticDir})`));
+    }
+    res.writeHead(200, { ...SECURITY_HEADERS, ...extraHeaders, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(content);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  port = address.port;
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    launchUrl: `${url}?token=${token}`,
+    token,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function deny(message: string) {
+  return { ok: false, error: { code: 'unavailable', message } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function isLocalHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+function tokenMatches(expected: string, given: string | string[] | null | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readCookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return { ok: false, message: `request body over ${MAX_BODY_BYTES} bytes` };
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, message: 'request body is not valid JSON' };
+  }
+}

@@ -1,0 +1,13 @@
+// Main process and trainer process bundles (Forge merges this over its defaults). The package is
+// "type": "module", so CommonJS output needs the .cjs extension. Native and TF.js packages stay
+// outside the bundle: they load their own binaries (.node, .wasm) relative to their folders.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  build: {
+    lib: { entry: { main: 'electron/main.ts', trainer: 'trainer/process.ts' }, formats: ['cjs'], fileName: (_format, name) => `${name}.cjs` },
+    rollupOptions: {
+      external: ['better-sqlite3', /^@tensorflow\//],
+    },
+  },
+});
