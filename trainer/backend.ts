@@ -1,0 +1,112 @@
+// Picks and initialises the TF.js backend the trainer runs on.
+//
+// Preference (issue 3): tfjs-node-gpu, tfjs-node, wasm, cpu. The two native packages are
+// optionalDependencies that fail to install where libtensorflow is missing, so they are loaded
+// with a dynamic import and their absence is a note, not an error, under 'auto'.
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { installFastWasmKernels } from './fast-wasm';
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  version: string;
+  /** Threads the backend computes with (WASM here: 1, see model-api.md). */
+  threads: number;
+  /** One human line: what was chosen and why the better ones were not. */
+  note: string;
+}
+
+export const BACKEND_PREFERENCE: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+let current: { pref: BackendName | 'auto'; info: BackendInfo } | null = null;
+
+/** Initialise a backend once per process; later calls return the first result. */
+export async function initBackend(pref: BackendName | 'auto'): Promise<BackendInfo> {
+  if (current) {
+    if (pref !== 'auto' && pref !== current.pref && pref !== current.info.name) {
+      throw new Error(`backend already initialised as ${current.info.name}; cannot switch to ${pref} in the same process`);
+    }
+    return current.info;
+  }
+  const info = pref === 'auto' ? await initAuto() : await initNamed(pref, []);
+  current = { pref, info };
+  return info;
+}
+
+/** The backend chosen by initBackend, or null before it ran. */
+export function currentBackend(): BackendInfo | null {
+  return current?.info ?? null;
+}
+
+async function initAuto(): Promise<BackendInfo> {
+  const skipped: string[] = [];
+  for (const name of BACKEND_PREFERENCE) {
+    try {
+      return await initNamed(name, skipped);
+    } catch (err) {
+      skipped.push(`${name} unavailable: ${firstLine(err)}`);
+    }
+  }
+  throw new Error(`no TF.js backend could be initialised (${skipped.join('; ')})`);
+}
+
+async function initNamed(name: BackendName, skipped: string[]): Promise<BackendInfo> {
+  const why = skipped.length ? ` (${skipped.join('; ')})` : '';
+  switch (name) {
+    case 'tensorflow-gpu':
+    case 'tensorflow': {
+      const pkg = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      try {
+        // A variable specifier keeps bundlers and tsc from resolving a package that may be absent.
+        const mod = (await import(/* @vite-ignore */ pkg)) as { version?: Record<string, string> };
+        await activate('tensorflow');
+        const version = mod.version?.['tfjs-node'] ?? tf.version.tfjs;
+        return { name, version, threads: os.cpus().length, note: `${name} (${pkg} ${version})${why}` };
+      } catch (err) {
+        throw new Error(`backend '${name}' cannot load: ${pkg}: ${firstLine(err)}`);
+      }
+    }
+    case 'wasm': {
+      try {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        wasm.setWasmPaths(wasmDistDir());
+        await activate('wasm');
+        installFastWasmKernels();
+        return {
+          name,
+          version: wasm.version_wasm,
+          threads: wasm.getThreadsCount(),
+          note: `wasm ${wasm.version_wasm}, SIMD, 1 thread, fast matmul kernels${why}`,
+        };
+      } catch (err) {
+        throw new Error(`backend 'wasm' cannot load: ${firstLine(err)}`);
+      }
+    }
+    case 'cpu': {
+      await activate('cpu');
+      return { name, version: tf.version.tfjs, threads: 1, note: `cpu (pure JS, slow)${why}` };
+    }
+  }
+}
+
+async function activate(backend: string): Promise<void> {
+  const ok = await tf.setBackend(backend);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') failed`);
+}
+
+/** The folder holding the .wasm binaries, found through Node's resolver (works from any cwd). */
+function wasmDistDir(): string {
+  const require = createRequire(import.meta.url);
+  const pkgJson = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  return path.join(path.dirname(pkgJson), 'dist') + path.sep;
+}
+
+function firstLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0].slice(0, 200);
+}
