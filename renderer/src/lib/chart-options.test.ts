@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import * as echarts from 'echarts';
+import { buildChartOption, LIGHT_THEME, lineNames, type ChartSpec } from './chart-options';
+
+const spec = (over: Partial<ChartSpec> = {}): ChartSpec => ({
+  title: 'Greedy accuracy',
+  xLabel: 'step',
+  percent: true,
+  smoothing: 0,
+  theme: LIGHT_THEME,
+  lines: [
+    { id: '1', name: 'headline p_cot=0.25', color: '#4e79a7', x: [0, 10, 20], y: [0.5, 0.52, 0.99] },
+    { id: '2', name: 'control p_cot=0.5', color: '#f28e2b', x: [0, 10, 20], y: [0.5, 0.9, 1], band: { lower: [0.4, 0.8, 0.95], upper: [0.6, 0.95, 1] } },
+  ],
+  ...over,
+});
+
+function seriesOf(option: ReturnType<typeof buildChartOption>) {
+  return option.series as { id: string; type: string; data: unknown[]; name?: string }[];
+}
+
+describe('buildChartOption', () => {
+  it('has one main line per run, named in full', () => {
+    const option = buildChartOption(spec());
+    const mains = seriesOf(option).filter((s) => s.id.endsWith(':main'));
+    expect(mains.map((s) => s.name)).toEqual(['headline p_cot=0.25', 'control p_cot=0.5']);
+    expect(seriesOf(option).filter((s) => s.id.endsWith(':raw'))).toHaveLength(0);
+  });
+
+  it('draws the raw curve faded under the smoothed one when smoothing', () => {
+    const series = seriesOf(buildChartOption(spec({ smoothing: 0.6 })));
+    const raw = series.find((s) => s.id === '1:raw')!;
+    const main = series.find((s) => s.id === '1:main')!;
+    expect(raw.data).toEqual([[0, 0.5], [10, 0.52], [20, 0.99]]);
+    expect((main.data[2] as number[])[1]).toBeLessThan(0.99);
+  });
+
+  it('adds the band, the phase marker, the threshold and overlays', () => {
+    const option = buildChartOption(
+      spec({ phaseBoundaries: [10], threshold: { y: 1 / 3, label: '1/3' }, overlays: [{ name: 'STaR 2p/(1+p)', points: [[10, 0.25], [11, 0.4]], color: '#000' }] }),
+    );
+    const series = seriesOf(option);
+    expect(series.some((s) => s.id === '2:band' && s.type === 'custom')).toBe(true);
+    const ref = series.find((s) => s.id === '__reference') as unknown as { markLine: { data: object[] } };
+    expect(ref.markLine.data).toEqual([expect.objectContaining({ xAxis: 10 }), expect.objectContaining({ yAxis: 1 / 3 })]);
+    expect(lineNames(spec({ overlays: [{ name: 'STaR', points: [], color: '#000' }] }))).toContain('STaR');
+  });
+
+  it('renders to SVG on the server with every name in the legend', () => {
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 480, height: 280 });
+    chart.setOption(buildChartOption(spec({ legend: true, smoothing: 0.5, phaseBoundaries: [10] })));
+    const svg = chart.renderToSVGString();
+    chart.dispose();
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('headline p_cot=0.25');
+    expect(svg).toContain('control p_cot=0.5');
+    expect(svg).toContain('<path');
+  });
+});

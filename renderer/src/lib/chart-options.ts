@@ -1,0 +1,254 @@
+// One ECharts option builder for every chart, in the app (canvas) and in the HTML report
+// (server-side SVG). Pure: no DOM, so the report renders from Node.
+import type { EChartsOption, SeriesOption } from 'echarts';
+import { ema } from './smoothing';
+
+export interface ChartTheme {
+  dark: boolean;
+  text: string;
+  muted: string;
+  grid: string;
+  axis: string;
+  tooltipBg: string;
+  /** Distinct colours for up to ten lines; the palette repeats with a dash pattern after that. */
+  palette: string[];
+}
+
+// Tableau 10, slightly adjusted per background for contrast.
+export const LIGHT_THEME: ChartTheme = {
+  dark: false,
+  text: '#1f2328',
+  muted: '#6e7781',
+  grid: '#eaeef2',
+  axis: '#d0d7de',
+  tooltipBg: '#ffffff',
+  palette: ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#79706e'],
+};
+
+export const DARK_THEME: ChartTheme = {
+  dark: true,
+  text: '#e6edf3',
+  muted: '#8b949e',
+  grid: '#21262d',
+  axis: '#30363d',
+  tooltipBg: '#161b22',
+  palette: ['#6b9bd1', '#ffa64d', '#ff7b7d', '#8fd3cd', '#7cc26f', '#f5d76e', '#c99bc0', '#ffb8c1', '#bf9a82', '#a8a29f'],
+};
+
+export function colorFor(index: number, theme: ChartTheme): string {
+  return theme.palette[index % theme.palette.length];
+}
+
+export interface ChartLine {
+  /** Stable id (run id or group key); names may repeat across panels, ids may not repeat within one. */
+  id: string;
+  /** Full name as shown in legends and tooltips. */
+  name: string;
+  color: string;
+  x: number[];
+  y: number[];
+  /** Seed-group band (min-max or ±std) drawn under the line. */
+  band?: { lower: number[]; upper: number[] };
+  dashed?: boolean;
+}
+
+export interface ChartOverlay {
+  name: string;
+  points: [number, number][];
+  color: string;
+}
+
+export interface ChartSpec {
+  title: string;
+  xLabel: string;
+  percent?: boolean;
+  lines: ChartLine[];
+  /** EMA weight in [0, 1); above 0 the raw curve is drawn faded underneath. */
+  smoothing: number;
+  phaseBoundaries?: number[];
+  /** A horizontal reference line, e.g. the 1/3 threshold on long-share charts. */
+  threshold?: { y: number; label: string };
+  overlays?: ChartOverlay[];
+  theme: ChartTheme;
+  legend?: boolean;
+  animation?: boolean;
+}
+
+const toPairs = (x: number[], y: number[]) => x.map((xi, i) => [xi, Number.isFinite(y[i]) ? y[i] : null]);
+
+/** Names a reader sees for the chart's data lines (tests and accessible summaries use these). */
+export function lineNames(spec: Pick<ChartSpec, 'lines' | 'overlays'>): string[] {
+  return [...spec.lines.map((l) => l.name), ...(spec.overlays ?? []).map((o) => o.name)];
+}
+
+function bandSeries(line: ChartLine): SeriesOption {
+  const band = line.band!;
+  const n = line.x.length;
+  // Data holds both edges so the axis extent covers the band; the polygon is drawn once.
+  const data = [...line.x.map((x, i) => [x, band.lower[i]]), ...line.x.map((x, i) => [x, band.upper[i]])];
+  return {
+    type: 'custom',
+    id: `${line.id}:band`,
+    name: line.name,
+    silent: true,
+    z: 1,
+    clip: true,
+    tooltip: { show: false },
+    encode: { x: 0, y: 1 },
+    data,
+    renderItem: (params, api) => {
+      if (params.dataIndex !== 0) return null;
+      const pts: number[][] = [];
+      for (let i = 0; i < n; i++) if (Number.isFinite(band.upper[i])) pts.push(api.coord([line.x[i], band.upper[i]]));
+      for (let i = n - 1; i >= 0; i--) if (Number.isFinite(band.lower[i])) pts.push(api.coord([line.x[i], band.lower[i]]));
+      return { type: 'polygon', shape: { points: pts }, style: { fill: line.color, opacity: 0.18 } };
+    },
+  } as SeriesOption;
+}
+
+export function buildChartOption(spec: ChartSpec): EChartsOption {
+  const { theme, smoothing } = spec;
+  const smooth = smoothing > 0;
+  const many = spec.lines.length > 12;
+  const series: SeriesOption[] = [];
+
+  for (const line of spec.lines) {
+    if (line.band) series.push(bandSeries(line));
+    if (smooth) {
+      series.push({
+        type: 'line',
+        id: `${line.id}:raw`,
+        name: line.name,
+        data: toPairs(line.x, line.y),
+        showSymbol: false,
+        silent: true,
+        z: 2,
+        lineStyle: { width: 1, color: line.color, opacity: 0.22 },
+        itemStyle: { color: line.color },
+        emphasis: { disabled: true },
+      });
+    }
+    series.push({
+      type: 'line',
+      id: `${line.id}:main`,
+      name: line.name,
+      data: toPairs(line.x, smooth ? ema(line.y, smoothing) : line.y),
+      showSymbol: line.x.length <= 2,
+      symbolSize: 5,
+      z: 3,
+      lineStyle: { width: many ? 1.25 : 1.75, color: line.color, type: line.dashed ? 'dashed' : 'solid' },
+      itemStyle: { color: line.color },
+      emphasis: { focus: many ? 'series' : 'none' },
+    });
+  }
+
+  for (const overlay of spec.overlays ?? []) {
+    series.push({
+      type: 'line',
+      id: `overlay:${overlay.name}`,
+      name: overlay.name,
+      data: overlay.points,
+      showSymbol: false,
+      z: 4,
+      lineStyle: { width: 1.5, type: [4, 3], color: overlay.color },
+      itemStyle: { color: overlay.color },
+    });
+  }
+
+  // Reference lines ride on a data-less series so hiding a run never hides them.
+  const markData: object[] = [];
+  for (const x of spec.phaseBoundaries ?? []) {
+    markData.push({ xAxis: x, label: { formatter: 'NTP │ RL', position: 'insideEndTop', color: theme.muted, fontSize: 10 } });
+  }
+  if (spec.threshold) {
+    markData.push({
+      yAxis: spec.threshold.y,
+      label: { formatter: spec.threshold.label, position: 'insideEndTop', color: theme.muted, fontSize: 10 },
+      lineStyle: { type: 'dotted', color: theme.muted },
+    });
+  }
+  if (markData.length) {
+    series.push({
+      type: 'line',
+      id: '__reference',
+      data: [],
+      silent: true,
+      markLine: { silent: true, symbol: 'none', animation: false, lineStyle: { type: 'dashed', color: theme.muted, width: 1 }, data: markData },
+    } as SeriesOption);
+  }
+
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const legendNames = lineNames(spec);
+  return {
+    animation: spec.animation ?? false,
+    backgroundColor: 'transparent',
+    textStyle: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', color: theme.text },
+    title: { text: spec.title, left: 8, top: 4, textStyle: { fontSize: 13, fontWeight: 600, color: theme.text } },
+    grid: { left: 52, right: 18, top: 34, bottom: spec.legend ? 70 : 40, containLabel: false },
+    legend: spec.legend
+      ? { type: 'scroll', bottom: 0, left: 8, right: 8, data: legendNames, textStyle: { color: theme.text, fontSize: 11 }, pageTextStyle: { color: theme.muted }, itemWidth: 16, itemHeight: 8 }
+      : { show: false, data: legendNames },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      backgroundColor: theme.tooltipBg,
+      borderColor: theme.axis,
+      textStyle: { color: theme.text, fontSize: 11 },
+      axisPointer: { type: 'line', lineStyle: { color: theme.muted, width: 1 } },
+      formatter: (raw: unknown) => tooltipHtml(raw, spec.xLabel, spec.percent ?? false),
+    },
+    xAxis: {
+      type: 'value',
+      name: spec.xLabel,
+      nameLocation: 'middle',
+      nameGap: 24,
+      nameTextStyle: { color: theme.muted, fontSize: 11 },
+      min: (v: { min: number }) => Math.min(0, v.min),
+      max: 'dataMax',
+      axisLine: { lineStyle: { color: theme.axis } },
+      axisTick: { lineStyle: { color: theme.axis } },
+      axisLabel: { color: theme.muted, fontSize: 11, hideOverlap: true },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      ...(spec.percent ? { min: 0, max: 1 } : { scale: true }),
+      axisLabel: { color: theme.muted, fontSize: 11, ...(spec.percent ? { formatter: pct } : {}) },
+      axisLine: { show: false },
+      splitLine: { lineStyle: { color: theme.grid } },
+    },
+    series,
+  };
+}
+
+interface TooltipParam {
+  seriesId?: string;
+  seriesName?: string;
+  color?: string;
+  value?: unknown;
+  axisValue?: number | string;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Axis tooltip: main lines only, best first, capped so 100 runs stay readable. */
+function tooltipHtml(raw: unknown, xLabel: string, percent: boolean): string {
+  const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
+  const rows = params
+    .filter((p) => p.seriesId && (p.seriesId.endsWith(':main') || p.seriesId.startsWith('overlay:')))
+    .map((p) => ({ name: p.seriesName ?? '', color: p.color ?? '#888', y: Array.isArray(p.value) ? (p.value[1] as number | null) : null }))
+    .filter((r) => r.y != null)
+    .sort((a, b) => (b.y as number) - (a.y as number));
+  const x = params[0]?.axisValue ?? '';
+  const fmt = (y: number) => (percent ? `${(y * 100).toFixed(1)}%` : Math.abs(y) >= 100 ? y.toFixed(0) : y.toPrecision(3));
+  const shown = rows.slice(0, 12);
+  const lines = shown.map(
+    (r) =>
+      // An SVG dot carries the colour as an attribute: the app's CSP forbids inline style attributes.
+      `<div class="tt-row"><svg class="tt-dot" width="8" height="8" aria-hidden="true"><circle cx="4" cy="4" r="4" fill="${escapeHtml(r.color)}"/></svg><span class="tt-name">${escapeHtml(r.name)}</span><b>${fmt(r.y as number)}</b></div>`,
+  );
+  if (rows.length > shown.length) lines.push(`<div class="tt-more">+${rows.length - shown.length} more</div>`);
+  return `<div class="tt"><div class="tt-x">${escapeHtml(xLabel)} ${escapeHtml(String(typeof x === 'number' ? Math.round(x * 100) / 100 : x))}</div>${lines.join('')}</div>`;
+}

@@ -1,0 +1,51 @@
+// The few config values a researcher scans a run list by, read defensively: the config schema
+// may grow, and imported runs may come from older versions of it.
+import type { RunSummary } from '../../../api/types';
+import { getPath } from './config-paths';
+import { METRIC } from '../../../trainer/metric-keys';
+
+export interface KeyConfig {
+  task: string;
+  d: number | null;
+  pCot: number | null;
+  /** null when the run has no RL phase. */
+  algorithm: string | null;
+  temperature: number | null;
+  ntpSteps: number | null;
+  rlSteps: number | null;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+export function keyConfig(config: unknown): KeyConfig {
+  const rlSteps = num(getPath(config, 'rl.steps'));
+  const hasRl = getPath(config, 'rl') != null && (rlSteps == null || rlSteps > 0);
+  const chain = str(getPath(config, 'task.chain'));
+  const name = str(getPath(config, 'task.name')) ?? str(getPath(config, 'task.kind')) ?? 'parity';
+  return {
+    task: chain && chain !== 'full' ? `${name} ${chain}` : name,
+    d: num(getPath(config, 'task.d')) ?? num(getPath(config, 'task.n')),
+    pCot: num(getPath(config, 'task.p_cot')),
+    algorithm: hasRl ? str(getPath(config, 'rl.algorithm')) : null,
+    temperature: hasRl ? num(getPath(config, 'rl.temperature')) : null,
+    ntpSteps: num(getPath(config, 'ntp.steps')),
+    rlSteps: hasRl ? rlSteps : 0,
+  };
+}
+
+/** Fraction done in [0, 1]: finished runs are 1 whatever their last logged step. */
+export function progressFraction(run: Pick<RunSummary, 'status' | 'progress'>): number {
+  if (run.status === 'completed') return 1;
+  const p = run.progress;
+  if (!p || p.totalSteps <= 0) return 0;
+  return Math.min(1, Math.max(0, p.step / p.totalSteps));
+}
+
+export function finalAccuracy(run: Pick<RunSummary, 'last'>): number | null {
+  return run.last[METRIC.greedyAccuracy] ?? null;
+}
+
+export function medianLength(run: Pick<RunSummary, 'last'>): number | null {
+  return run.last[METRIC.greedyLengthMedian] ?? null;
+}

@@ -1,0 +1,25 @@
+// The paper's closed-form predictions, drawn over measured curves.
+
+/** Below this long-response share, greedy decoding stops short and guesses (SCIENCE.md). */
+export const LONG_SHARE_THRESHOLD = 1 / 3;
+
+/** STaR with the chain reward: the long share per round follows p_next = 2p / (1 + p). */
+export function starRecursion(p0: number, rounds: number): number[] {
+  const out = [p0];
+  let p = p0;
+  for (let i = 0; i < rounds; i++) {
+    p = (2 * p) / (1 + p);
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The recursion placed on a chart's x axis: round r at x = start + r * stride, from the measured
+ * long share at the start of RL. `stride` is the number of x units per STaR round (one RL step).
+ */
+export function starOverlay(p0: number, start: number, end: number, stride: number): [number, number][] {
+  if (!(stride > 0) || !(end > start)) return [];
+  const rounds = Math.min(2000, Math.ceil((end - start) / stride));
+  return starRecursion(p0, rounds).map((p, r) => [start + r * stride, p]);
+}
