@@ -5,14 +5,21 @@ export const METRIC = {
   lr: 'lr',
   gradNorm: 'grad_norm',
   stepTimeMs: 'step_time_ms',
+  /** Scored (response + EOS) tokens seen so far in the phase's training data. */
+  tokensSeen: 'tokens_seen',
   // evaluation on held-out inputs (both phases)
   greedyAccuracy: 'eval/greedy_accuracy',
   sampledAccuracy: 'eval/sampled_accuracy',
   greedyLengthMedian: 'eval/greedy_length_median',
   greedyLengthMean: 'eval/greedy_length_mean',
+  greedyLengthMin: 'eval/greedy_length_min',
+  greedyLengthMax: 'eval/greedy_length_max',
+  sampledLengthMean: 'eval/sampled_length_mean',
   sampledLongShare: 'eval/sampled_long_share',
   greedyLongShare: 'eval/greedy_long_share',
+  /** Greedy responses that hit the length cap without EOS. */
   truncatedShare: 'eval/truncated_share',
+  sampledTruncatedShare: 'eval/sampled_truncated_share',
   // RL rollouts
   rewardMean: 'reward',
   rewardStd: 'reward_std',
