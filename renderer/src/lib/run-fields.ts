@@ -21,11 +21,11 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 
 export function keyConfig(config: unknown): KeyConfig {
   const rlSteps = num(getPath(config, 'rl.steps'));
   const hasRl = getPath(config, 'rl') != null && (rlSteps == null || rlSteps > 0);
-  const chain = str(getPath(config, 'task.chain'));
-  const name = str(getPath(config, 'task.name')) ?? str(getPath(config, 'task.kind')) ?? 'parity';
+  const kind = str(getPath(config, 'task.kind')) ?? 'parity';
+  const leap = num(getPath(config, 'task.chain.leap'));
   return {
-    task: chain && chain !== 'full' ? `${name} ${chain}` : name,
-    d: num(getPath(config, 'task.d')) ?? num(getPath(config, 'task.n')),
+    task: leap != null ? `${kind} leap-${leap}` : kind,
+    d: num(getPath(config, 'task.d')) ?? num(getPath(config, 'task.digits')),
     pCot: num(getPath(config, 'task.p_cot')),
     algorithm: hasRl ? str(getPath(config, 'rl.algorithm')) : null,
     temperature: hasRl ? num(getPath(config, 'rl.temperature')) : null,

@@ -33,7 +33,8 @@ describe('run query', () => {
 
   it('reads key config and progress defensively', () => {
     expect(keyConfig(runs[2].config)).toMatchObject({ d: 20, pCot: 0.25, algorithm: 'star', temperature: 1 });
-    expect(keyConfig({ task: { d: 10 }, rl: { steps: 0, algorithm: 'grpo' } }).algorithm).toBeNull();
+    expect(keyConfig({ task: { d: 10 }, rl: null }).algorithm).toBeNull();
+    expect(keyConfig({ task: { kind: 'parity', d: 10, chain: { leap: 2 } } }).task).toBe('parity leap-2');
     expect(keyConfig(null).d).toBeNull();
     expect(progressFraction({ status: 'running', progress: { phase: 'ntp', step: 30, totalSteps: 120 } })).toBe(0.25);
     expect(progressFraction({ status: 'completed', progress: null })).toBe(1);

@@ -38,7 +38,7 @@ describe('series', () => {
   });
 
   it('places the phase boundary by axis', () => {
-    const config = { ntp: { steps: 300, batch_size: 64 }, rl: { steps: 100 } };
+    const config = { ntp: { steps: 300, batchSize: 64 }, rl: { steps: 100 } };
     expect(phaseBoundary(config, 'step')).toBe(300);
     expect(phaseBoundary(config, 'samples')).toBe(300 * 64);
     expect(phaseBoundary(config, 'wall')).toBeNull();

@@ -58,7 +58,7 @@ export function phaseBoundary(config: unknown, x: XAxisKind): number | null {
   if (typeof ntpSteps !== 'number' || rl == null || rlSteps === 0) return null;
   if (x === 'step') return ntpSteps;
   if (x === 'samples') {
-    const batch = getPath(config, 'ntp.batch_size') ?? getPath(config, 'ntp.batch');
+    const batch = getPath(config, 'ntp.batchSize');
     return typeof batch === 'number' ? ntpSteps * batch : null;
   }
   return null;

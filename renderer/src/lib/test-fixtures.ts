@@ -4,12 +4,12 @@ import type { RunSummary } from '../../../api/types';
 export function makeRun(id: number, over: Partial<RunSummary> & { pCot?: number; seed?: number; algorithm?: string } = {}): RunSummary {
   const { pCot = 0.25, seed = 1, algorithm = 'grpo', ...rest } = over;
   const config = {
-    task: { name: 'parity', d: 20, p_cot: pCot, chain: 'full' },
+    task: { kind: 'parity', d: 20, p_cot: pCot, chain: 'full' },
     model: { layers: 2, width: 128 },
-    ntp: { steps: 300, batch_size: 64 },
+    ntp: { steps: 300, batchSize: 64 },
     rl: { steps: 100, algorithm, temperature: 1 },
     seed,
-    backend: null,
+    backend: 'auto',
   };
   return {
     id,

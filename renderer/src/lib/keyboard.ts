@@ -1,0 +1,42 @@
+// Single-key shortcuts (n, /, c, Esc, ...) that stay out of the way while the user types.
+export type Shortcut = 'new-run' | 'search' | 'compare' | 'runs' | 'escape' | 'help' | 'select-all';
+
+const KEYS: Record<string, Shortcut> = {
+  n: 'new-run',
+  '/': 'search',
+  c: 'compare',
+  r: 'runs',
+  Escape: 'escape',
+  '?': 'help',
+};
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  target: EventTarget | null;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as { tagName?: string; isContentEditable?: boolean } | null;
+  if (!el || !el.tagName) return false;
+  return el.isContentEditable === true || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+}
+
+export function shortcutFor(e: KeyLike): Shortcut | null {
+  if (e.key === 'Escape') return 'escape';
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a' && !isTyping(e.target)) return 'select-all';
+  if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return null;
+  return KEYS[e.key] ?? null;
+}
+
+export const SHORTCUT_HELP: [string, string][] = [
+  ['n', 'New run'],
+  ['/', 'Search runs'],
+  ['c', 'Compare selected runs'],
+  ['r', 'Runs table'],
+  ['Ctrl+A', 'Select all listed runs'],
+  ['Esc', 'Clear selection / close'],
+  ['?', 'Show shortcuts'],
+];

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatRoute, parseRoute, type Route } from './route';
+import { shortcutFor } from './keyboard';
+
+describe('routes', () => {
+  it('round-trips every view', () => {
+    const routes: Route[] = [{ view: 'runs' }, { view: 'launch' }, { view: 'launch', branchFrom: 4 }, { view: 'run', id: 12 }, { view: 'compare', ids: [3, 1] }];
+    for (const r of routes) expect(parseRoute(formatRoute(r))).toEqual(r);
+  });
+
+  it('falls back to the runs table on nonsense', () => {
+    expect(parseRoute('')).toEqual({ view: 'runs' });
+    expect(parseRoute('#/run/abc')).toEqual({ view: 'runs' });
+    expect(parseRoute('#/compare?ids=1,x,1,2')).toEqual({ view: 'compare', ids: [1, 2] });
+  });
+});
+
+describe('shortcuts', () => {
+  const key = (k: string, over: Partial<{ ctrlKey: boolean; target: unknown }> = {}) => ({
+    key: k,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    target: null,
+    ...over,
+  }) as Parameters<typeof shortcutFor>[0];
+
+  it('maps single keys and ignores them while typing', () => {
+    expect(shortcutFor(key('n'))).toBe('new-run');
+    expect(shortcutFor(key('/'))).toBe('search');
+    expect(shortcutFor(key('n', { target: { tagName: 'INPUT' } }))).toBeNull();
+    expect(shortcutFor(key('Escape', { target: { tagName: 'INPUT' } }))).toBe('escape');
+    expect(shortcutFor(key('n', { ctrlKey: true }))).toBeNull();
+    expect(shortcutFor(key('a', { ctrlKey: true }))).toBe('select-all');
+  });
+});
