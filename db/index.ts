@@ -1,0 +1,13 @@
+// Public API of the run store.
+export { openStore, RunStore } from './store';
+export { defaultStorePath, userDataDir } from './paths';
+export { nativeBindingPath } from './native';
+export { StoreError } from './errors';
+export { groupKeyOf, stableStringify } from './group-key';
+export { HEADLINE_KEYS, metricGoal, bestOf } from './summary';
+export { exportBundleSchema } from './transfer';
+export { LATEST_VERSION } from './schema';
+export type { ExportBundle, ExportedRun } from './transfer';
+export type { OpenOptions } from './open';
+export type * from './records';
+export type * from './types';

@@ -1,0 +1,210 @@
+// Min/max rollups of one metric series, so a compare query over millions of rows reads a few
+// thousand packed buckets instead. Level L has buckets of 4^L steps (aligned to step 0); 32
+// consecutive buckets form one tile, stored as a blob of Float64 records of FIELDS numbers.
+
+export const LEVELS = [1, 2, 3, 4, 5, 6] as const;
+export const TILE_BUCKETS = 32;
+export const levelWidth = (level: number): number => 4 ** level;
+
+// Record layout of one bucket.
+export const FIELDS = 10;
+const N = 0, SUM = 1, MIN_V = 2, MIN_STEP = 3, MIN_SAMPLES = 4, MIN_WALL = 5;
+const MAX_V = 6, MAX_STEP = 7, MAX_SAMPLES = 8, MAX_WALL = 9;
+
+export interface KeySummary {
+  count: number;
+  firstStep: number;
+  lastStep: number;
+  lastValue: number | null;
+  min: number | null;
+  minStep: number | null;
+  max: number | null;
+  maxStep: number | null;
+}
+
+export interface Tile {
+  level: number;
+  tile: number;
+  data: Float64Array;
+}
+
+/** Writes one point into a bucket record at `o`. NaN values are counted nowhere: they have no extremes. */
+function addToRecord(d: Float64Array, o: number, step: number, v: number, samples: number, wall: number): void {
+  const first = d[o + N] === 0;
+  d[o + N] += 1;
+  d[o + SUM] += v;
+  if (first || v < d[o + MIN_V]) {
+    d[o + MIN_V] = v; d[o + MIN_STEP] = step; d[o + MIN_SAMPLES] = samples; d[o + MIN_WALL] = wall;
+  }
+  if (first || v > d[o + MAX_V]) {
+    d[o + MAX_V] = v; d[o + MAX_STEP] = step; d[o + MAX_SAMPLES] = samples; d[o + MAX_WALL] = wall;
+  }
+}
+
+/**
+ * Incremental summary and rollup tiles of one (run, key) series. Points must arrive in increasing
+ * step order (the recorder rebuilds a series from scratch when they do not).
+ */
+export class KeyRollup {
+  summary: KeySummary | undefined;
+  private readonly current: (Tile | undefined)[] = [];
+  private readonly dirty = new Map<string, Tile>();
+
+  constructor(summary?: KeySummary, latestTiles: Tile[] = []) {
+    this.summary = summary ? { ...summary } : undefined;
+    for (const t of latestTiles) this.current[t.level] = t;
+  }
+
+  get lastStep(): number {
+    return this.summary ? this.summary.lastStep : -Infinity;
+  }
+
+  add(step: number, value: number | null, samples: number, wall: number): void {
+    const v = value === null || Number.isNaN(value) ? null : value;
+    const s = this.summary;
+    if (!s) {
+      this.summary = {
+        count: 1, firstStep: step, lastStep: step, lastValue: v,
+        min: v, minStep: v === null ? null : step, max: v, maxStep: v === null ? null : step,
+      };
+    } else {
+      s.count += 1;
+      s.lastStep = step;
+      s.lastValue = v;
+      if (v !== null) {
+        if (s.min === null || v < s.min) { s.min = v; s.minStep = step; }
+        if (s.max === null || v > s.max) { s.max = v; s.maxStep = step; }
+      }
+    }
+    if (v === null) return;
+    for (const level of LEVELS) {
+      const bucket = Math.floor(step / levelWidth(level));
+      const tileNo = Math.floor(bucket / TILE_BUCKETS);
+      let t = this.current[level];
+      if (!t || t.tile !== tileNo) {
+        t = { level, tile: tileNo, data: new Float64Array(TILE_BUCKETS * FIELDS) };
+        this.current[level] = t;
+      }
+      addToRecord(t.data, (bucket - tileNo * TILE_BUCKETS) * FIELDS, step, v, samples, wall);
+      this.dirty.set(`${level}:${tileNo}`, t);
+    }
+  }
+
+  /** Tiles changed since the last call, to be written (upserted) by the caller. */
+  takeDirty(): Tile[] {
+    const out = [...this.dirty.values()];
+    this.dirty.clear();
+    return out;
+  }
+}
+
+export function tileToBlob(t: Tile): Buffer {
+  return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+}
+
+export function blobToFloats(blob: Uint8Array): Float64Array {
+  // Copy: SQLite's buffer may not be 8-byte aligned.
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return new Float64Array(copy.buffer);
+}
+
+/** Packs raw points as single-point bucket records so rows and tiles merge the same way. */
+export function pointsToRecords(steps: number[], values: (number | null)[], samples: number[], walls: number[]): Float64Array {
+  const d = new Float64Array(steps.length * FIELDS);
+  let o = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const v = values[i];
+    if (v === null || Number.isNaN(v)) continue;
+    addToRecord(d, o, steps[i], v, samples[i], walls[i]);
+    o += FIELDS;
+  }
+  return d.subarray(0, o);
+}
+
+export interface Grid {
+  /** 0 = read raw rows; otherwise the rollup level to read. */
+  level: number;
+  /** Steps per output bucket (a multiple of the level's width), buckets aligned to step 0. */
+  width: number;
+}
+
+/** The coarsest rollup level and bucket width that cover [first, last] in at most `buckets` buckets. */
+export function chooseGrid(first: number, last: number, buckets: number): Grid {
+  const span = last - first + 1;
+  const need = Math.max(1, Math.ceil(span / Math.max(1, buckets)));
+  let level = 0;
+  while (level < LEVELS[LEVELS.length - 1] && levelWidth(level + 1) <= need) level++;
+  const unit = level === 0 ? 1 : levelWidth(level);
+  let width = Math.ceil(need / unit) * unit;
+  const count = (w: number) => Math.floor(last / w) - Math.floor(first / w) + 1;
+  while (count(width) > buckets) width += unit;
+  return { level, width };
+}
+
+export type XAxis = 'step' | 'samples' | 'wall';
+
+/**
+ * Merges bucket records (in step order) into buckets of `width` steps and emits each bucket's
+ * min and max point in step order (one point when they coincide), so spikes survive.
+ */
+export function minMaxPoints(chunks: Iterable<Float64Array>, width: number, x: XAxis): { x: number[]; y: number[] } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const xMin = x === 'step' ? MIN_STEP : x === 'samples' ? MIN_SAMPLES : MIN_WALL;
+  const xMax = x === 'step' ? MAX_STEP : x === 'samples' ? MAX_SAMPLES : MAX_WALL;
+  const acc = new Float64Array(FIELDS);
+  let open = -Infinity;
+  const emit = () => {
+    if (acc[N] === 0) return;
+    if (acc[MIN_STEP] === acc[MAX_STEP]) {
+      xs.push(acc[xMin]); ys.push(acc[MIN_V]);
+    } else if (acc[MIN_STEP] < acc[MAX_STEP]) {
+      xs.push(acc[xMin], acc[xMax]); ys.push(acc[MIN_V], acc[MAX_V]);
+    } else {
+      xs.push(acc[xMax], acc[xMin]); ys.push(acc[MAX_V], acc[MIN_V]);
+    }
+  };
+  for (const d of chunks) {
+    for (let o = 0; o < d.length; o += FIELDS) {
+      if (d[o + N] === 0) continue;
+      const b = Math.floor(d[o + MIN_STEP] / width);
+      if (b !== open) {
+        emit();
+        acc.fill(0);
+        open = b;
+      }
+      mergeRecord(acc, d, o);
+    }
+  }
+  emit();
+  return { x: xs, y: ys };
+}
+
+function mergeRecord(acc: Float64Array, d: Float64Array, o: number): void {
+  const first = acc[N] === 0;
+  acc[N] += d[o + N];
+  acc[SUM] += d[o + SUM];
+  if (first || d[o + MIN_V] < acc[MIN_V]) {
+    for (let f = MIN_V; f <= MIN_WALL; f++) acc[f] = d[o + f];
+  }
+  if (first || d[o + MAX_V] > acc[MAX_V]) {
+    for (let f = MAX_V; f <= MAX_WALL; f++) acc[f] = d[o + f];
+  }
+}
+
+/** Per bucket of `width` steps: the mean value (keyed by bucket index). */
+export function bucketMeans(chunks: Iterable<Float64Array>, width: number): Map<number, number> {
+  const sums = new Map<number, [number, number]>();
+  for (const d of chunks) {
+    for (let o = 0; o < d.length; o += FIELDS) {
+      if (d[o + N] === 0) continue;
+      const b = Math.floor(d[o + MIN_STEP] / width);
+      const s = sums.get(b);
+      if (s) { s[0] += d[o + SUM]; s[1] += d[o + N]; } else sums.set(b, [d[o + SUM], d[o + N]]);
+    }
+  }
+  const out = new Map<number, number>();
+  for (const [b, [sum, n]] of sums) out.set(b, sum / n);
+  return out;
+}

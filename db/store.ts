@@ -1,0 +1,323 @@
+// RunStore: one connection to a run store file. Write connections create runs and hand out
+// recorders (one per run, each in its own process); read-only connections serve the UI.
+import fs from 'node:fs';
+import os from 'node:os';
+import type Database from 'better-sqlite3';
+import type { RunRecorder, RunStatus } from './types';
+import type {
+  Checkpoint, CheckpointInfo, CreateRunInput, GroupSeries, GroupSeriesQuery, RunDetail, RunFilter, RunRow,
+  RunSummary, SampleRecord, Series, SeriesQuery,
+} from './records';
+import type { KeySummary } from './rollup';
+import { openDatabase, type OpenOptions } from './open';
+import { StoreError } from './errors';
+import { KeyIndex, SeriesWriter, summaryFromRow } from './series-writer';
+import { StoreRecorder } from './recorder';
+import { HEADLINE_KEYS } from './summary';
+import { groupSeries, series } from './queries';
+import { exportCsv, exportRuns, importBundle, type ExportBundle } from './transfer';
+
+interface RunDbRow {
+  id: number; name: string; status: RunStatus; created_at: number; started_at: number | null;
+  finished_at: number | null; config: string; seed: number; group_key: string; backend: string | null;
+  backend_version: string | null; threads: number | null; pid: number | null; host: string | null;
+  parent_run_id: number | null; parent_checkpoint_id: number | null; tags: string; notes: string;
+  error: string | null; last_step: number | null; samples_seen: number | null; wall_time: number | null;
+  rl_start_step: number | null;
+}
+
+export function runFromRow(r: RunDbRow): RunRow {
+  return {
+    id: r.id, name: r.name, status: r.status, createdAt: r.created_at, startedAt: r.started_at,
+    finishedAt: r.finished_at, config: JSON.parse(r.config), seed: r.seed, groupKey: r.group_key,
+    backend: r.backend, backendVersion: r.backend_version, threads: r.threads, pid: r.pid, host: r.host,
+    parentRunId: r.parent_run_id, parentCheckpointId: r.parent_checkpoint_id, tags: JSON.parse(r.tags),
+    notes: r.notes, error: r.error, lastStep: r.last_step, samplesSeen: r.samples_seen, wallTime: r.wall_time,
+    rlStartStep: r.rl_start_step,
+  };
+}
+
+const TERMINAL: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
+const CONFIG_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** True unless we know the process is gone (same host, no such pid, or a zombie). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // A killed child that its parent has not reaped yet still answers kill(0).
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+export class RunStore {
+  readonly db: Database.Database;
+  readonly keys: KeyIndex;
+  /** Copy of the file taken before a migration on this open, if any. */
+  readonly backupPath: string | undefined;
+  private readonly recorders = new Map<number, StoreRecorder>();
+
+  constructor(
+    readonly path: string,
+    readonly readonly: boolean,
+    opened: { db: Database.Database; backup?: string },
+  ) {
+    this.db = opened.db;
+    this.backupPath = opened.backup;
+    this.keys = new KeyIndex(this.db);
+  }
+
+  close(): void {
+    for (const r of this.recorders.values()) r.close();
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- runs --------------------------------------------------------------------------------
+
+  createRun(input: CreateRunInput): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO runs(name, status, created_at, config, seed, group_key, parent_run_id, parent_checkpoint_id, tags, notes)
+         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        input.name, Date.now(), JSON.stringify(input.config ?? null), input.seed, input.groupKey,
+        input.parentRunId ?? null, input.parentCheckpointId ?? null, JSON.stringify(input.tags ?? []), input.notes ?? '',
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** The writer of one run. Only one process may record a given run. */
+  recorder(runId: number): RunRecorder {
+    if (this.readonly) throw new StoreError('a read-only store cannot record runs', 'invalid');
+    if (!this.runExists(runId)) throw new StoreError(`no run ${runId}`, 'not-found');
+    this.recorders.get(runId)?.close();
+    const r = new StoreRecorder(this.db, this.keys, runId);
+    this.recorders.set(runId, r);
+    return r;
+  }
+
+  private runExists(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined;
+  }
+
+  getRun(id: number): RunDetail | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
+    if (!row) return undefined;
+    const metrics: Record<string, KeySummary> = {};
+    for (const s of this.db.prepare('SELECT * FROM run_summary WHERE run_id = ?').all(id) as (Parameters<typeof summaryFromRow>[0] & { key_id: number })[]) {
+      metrics[this.keys.nameOf(s.key_id)] = summaryFromRow(s);
+    }
+    return { ...runFromRow(row), metrics, checkpoints: this.listCheckpoints(id) };
+  }
+
+  listRuns(filter: RunFilter = {}): RunSummary[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.status?.length) {
+      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
+      args.push(...filter.status);
+    }
+    for (const tag of filter.tags ?? []) {
+      where.push('EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)');
+      args.push(tag);
+    }
+    if (filter.text?.trim()) {
+      const text = filter.text.trim();
+      const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(`(name LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\' OR group_key = ? OR CAST(id AS TEXT) = ?)`);
+      args.push(like, like, like, text, text);
+    }
+    for (const [p, value] of Object.entries(filter.config ?? {})) {
+      if (!CONFIG_PATH.test(p)) throw new StoreError(`bad config path: ${p}`, 'invalid');
+      where.push('json_extract(config, ?) = ?');
+      args.push(`$.${p}`, typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    }
+    if (filter.parentRunId !== undefined) {
+      where.push('parent_run_id = ?');
+      args.push(filter.parentRunId);
+    }
+    if (filter.groupKey !== undefined) {
+      where.push('group_key = ?');
+      args.push(filter.groupKey);
+    }
+    let sql = `SELECT * FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${filter.order === 'id-asc' ? 'ASC' : 'DESC'}`;
+    if (filter.limit !== undefined || filter.offset !== undefined) {
+      sql += ' LIMIT ? OFFSET ?';
+      args.push(filter.limit ?? -1, filter.offset ?? 0);
+    }
+    const rows = this.db.prepare(sql).all(...args) as RunDbRow[];
+    const runs: RunSummary[] = rows.map((r) => ({ ...runFromRow(r), metrics: {} }));
+    if (runs.length === 0) return runs;
+
+    // Summaries come from run_summary only: a list never touches the metrics table.
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    const wanted = filter.summaryKeys ?? HEADLINE_KEYS;
+    const keyIds = wanted === 'all' ? null : wanted.map((k) => this.keys.find(k)).filter((k): k is number => k !== undefined);
+    if (keyIds && keyIds.length === 0) return runs;
+    const keyClause = keyIds ? ` AND key_id IN (${keyIds.join(',')})` : '';
+    const all = where.length === 0 && filter.limit === undefined && !filter.offset;
+    const summarySql = all
+      ? `SELECT * FROM run_summary WHERE 1${keyClause}`
+      : `SELECT * FROM run_summary WHERE run_id IN (SELECT value FROM json_each(?))${keyClause}`;
+    const stmt = this.db.prepare(summarySql);
+    const summaries = (all ? stmt.all() : stmt.all(JSON.stringify(runs.map((r) => r.id)))) as (Parameters<typeof summaryFromRow>[0] & { run_id: number; key_id: number })[];
+    for (const s of summaries) {
+      const run = byId.get(s.run_id);
+      if (run) run.metrics[this.keys.nameOf(s.key_id)] = summaryFromRow(s);
+    }
+    return runs;
+  }
+
+  setStatus(id: number, status: RunStatus, error?: string): void {
+    const now = Date.now();
+    const info = this.db
+      .prepare(
+        `UPDATE runs SET status = ?, error = ?,
+           started_at = CASE WHEN ? = 'running' THEN coalesce(started_at, ?) ELSE started_at END,
+           finished_at = CASE WHEN ? THEN ? ELSE NULL END
+         WHERE id = ?`,
+      )
+      .run(status, error ?? null, status, now, TERMINAL.includes(status) ? 1 : 0, now, id);
+    if (info.changes === 0) throw new StoreError(`no run ${id}`, 'not-found');
+  }
+
+  updateRun(id: number, patch: { name?: string; tags?: string[]; notes?: string }): void {
+    const info = this.db
+      .prepare('UPDATE runs SET name = coalesce(?, name), tags = coalesce(?, tags), notes = coalesce(?, notes) WHERE id = ?')
+      .run(patch.name ?? null, patch.tags ? JSON.stringify(patch.tags) : null, patch.notes ?? null, id);
+    if (info.changes === 0) throw new StoreError(`no run ${id}`, 'not-found');
+  }
+
+  /** Deletes a run with its metrics, samples and checkpoints; runs branched from it keep going, unlinked. */
+  deleteRun(id: number): void {
+    this.recorders.get(id)?.close();
+    this.recorders.delete(id);
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+  }
+
+  /** Runs left 'running' by a process on this host that no longer exists become 'interrupted'. */
+  markStaleRunsInterrupted(): number {
+    if (this.readonly) return 0;
+    const host = os.hostname();
+    const running = this.db.prepare(`SELECT id, pid, host FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null; host: string | null }[];
+    const update = this.db.prepare(
+      `UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`,
+    );
+    let n = 0;
+    for (const r of running) {
+      if (r.pid === null || r.host !== host || r.pid === process.pid || processAlive(r.pid)) continue;
+      n += update.run(Date.now(), `writer process ${r.pid} ended without finishing the run`, r.id).changes;
+    }
+    return n;
+  }
+
+  /**
+   * Prepares an interrupted (or stopped/failed) run to continue from a checkpoint: everything
+   * logged after the checkpoint's step is dropped and the run is queued again. Without a
+   * checkpoint the run restarts from scratch. Returns the checkpoint resumed from.
+   */
+  prepareResume(runId: number, checkpointId?: number): CheckpointInfo | undefined {
+    if (!this.runExists(runId)) throw new StoreError(`no run ${runId}`, 'not-found');
+    const ckpt = checkpointId === undefined ? this.latestCheckpoint(runId) : this.checkpointInfo(checkpointId);
+    if (ckpt && ckpt.runId !== runId) throw new StoreError(`checkpoint ${ckpt.id} is not from run ${runId}`, 'invalid');
+    const after = ckpt ? ckpt.step : -Infinity;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, after);
+      this.db.prepare('DELETE FROM samples WHERE run_id = ? AND step > ?').run(runId, after);
+      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(runId, after);
+      new SeriesWriter(this.db, this.keys, runId).rebuildAll();
+      this.db.prepare(`UPDATE runs SET status = 'queued', finished_at = NULL, error = NULL WHERE id = ?`).run(runId);
+    }).immediate();
+    return ckpt;
+  }
+
+  // ---- checkpoints and samples -------------------------------------------------------------
+
+  listCheckpoints(runId: number): CheckpointInfo[] {
+    return this.db
+      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE run_id = ? ORDER BY step, id')
+      .all(runId) as CheckpointInfo[];
+  }
+
+  private checkpointInfo(id: number): CheckpointInfo | undefined {
+    return this.db
+      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE id = ?')
+      .get(id) as CheckpointInfo | undefined;
+  }
+
+  getCheckpoint(id: number): Checkpoint | undefined {
+    const row = this.db
+      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size, meta, bytes FROM checkpoints WHERE id = ?')
+      .get(id) as (CheckpointInfo & { meta: string; bytes: Buffer }) | undefined;
+    if (!row) return undefined;
+    return { ...row, bytes: new Uint8Array(row.bytes), meta: JSON.parse(row.meta) };
+  }
+
+  latestCheckpoint(runId: number): CheckpointInfo | undefined {
+    return this.db
+      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT 1')
+      .get(runId) as CheckpointInfo | undefined;
+  }
+
+  /** Newest first. */
+  listSamples(runId: number, opts: { limit?: number; phase?: 'ntp' | 'rl'; kind?: SampleRecord['kind'] } = {}): SampleRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, run_id AS runId, phase, step, kind, prompt, response, correct, length FROM samples
+         WHERE run_id = ? AND (? IS NULL OR phase = ?) AND (? IS NULL OR kind = ?)
+         ORDER BY step DESC, id DESC LIMIT ?`,
+      )
+      .all(runId, opts.phase ?? null, opts.phase ?? null, opts.kind ?? null, opts.kind ?? null, opts.limit ?? -1) as (Omit<SampleRecord, 'correct'> & { correct: number })[];
+    return rows.map((r) => ({ ...r, correct: r.correct === 1 }));
+  }
+
+  // ---- series ------------------------------------------------------------------------------
+
+  series(q: SeriesQuery): Series[] {
+    return series(this.db, this.keys, q);
+  }
+
+  groupSeries(q: GroupSeriesQuery): GroupSeries[] {
+    const runIds =
+      'runIds' in q
+        ? q.runIds
+        : (this.db.prepare('SELECT id FROM runs WHERE group_key = ? ORDER BY id').pluck().all(q.groupKey) as number[]);
+    return groupSeries(this.db, this.keys, runIds, q.keys, q.maxPoints);
+  }
+
+  // ---- export / import ---------------------------------------------------------------------
+
+  exportRuns(ids: number[], opts: { checkpoints: boolean }): ExportBundle {
+    return exportRuns(this, ids, opts);
+  }
+
+  exportCsv(ids: number[]): string {
+    return exportCsv(this, ids);
+  }
+
+  /** Adds the bundle's runs under new ids; returns them in bundle order. */
+  importBundle(bundle: unknown): number[] {
+    if (this.readonly) throw new StoreError('a read-only store cannot import', 'invalid');
+    return importBundle(this, bundle);
+  }
+
+  /** Every run id, oldest first. */
+  allRunIds(): number[] {
+    return this.db.prepare('SELECT id FROM runs ORDER BY id').pluck().all() as number[];
+  }
+}
+
+/** Opens (creating and migrating if needed) a run store. Write opens also mark dead runs interrupted. */
+export function openStore(file: string, opts: OpenOptions = {}): RunStore {
+  const opened = openDatabase(file, opts);
+  const store = new RunStore(file, opts.readonly ?? false, opened);
+  if (!store.readonly) store.markStaleRunsInterrupted();
+  return store;
+}
