@@ -1,2 +1,228 @@
-// Placeholder: replaced by the fast WASM kernels (issue 6).
-export function installFastWasmKernels(): void {}
+// Faster kernels for TF.js's WASM backend (issue 6), installed by backend.ts when wasm is chosen.
+//
+// TF.js 4.22's WASM BatchMatMul reaches XNNPACK's GEMM only when neither operand is transposed
+// and both batch sizes are 1; everything else (every gradient matmul, every attention matmul)
+// takes a naive C loop that runs 10-40x slower. The replacement below:
+//   1. materialises a transposed operand with a cache-blocked JS transpose on the WASM heap,
+//      choosing for a^T @ b between transposing a and computing (b^T @ a)^T, whichever moves
+//      fewer floats;
+//   2. runs a batched product as one XNNPACK GEMM per batch slice, handing the C side *views*
+//      into the operands' heap memory (extra tensor ids registered at offsets), so no slice or
+//      concat copies are made;
+//   3. keeps the naive kernel for products too small for the per-call overhead to pay off.
+// Sum over leading axes (bias-like and LayerNorm-gain gradients, broadcast adds) is replaced
+// by a JS row-sum on the heap: the WASM kernel transposes first and runs ~10x slower.
+// Results equal the plain kernels up to float32 summation order (fast-wasm.test.ts checks).
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type TensorInfo = tf.TensorInfo;
+
+interface WasmModuleLike {
+  HEAPF32: Float32Array;
+  cwrap: (name: string, ret: null, args: string[]) => (...args: unknown[]) => void;
+  tfjs: {
+    registerTensor: (id: number, size: number, memoryOffset: number) => void;
+    disposeData: (id: number) => void;
+  };
+}
+
+interface BackendWasmInternals {
+  wasm: WasmModuleLike;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
+  dataIdNextNumber: number;
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** Below this many multiply-adds per batch slice the naive kernel is faster than a GEMM call. */
+const MIN_SLICE_MACS = 8 * 1024;
+
+let installed: { batchMatMul: tf.KernelConfig; sum: tf.KernelConfig } | null = null;
+
+/** Replace the wasm BatchMatMul and Sum kernels. Idempotent; no-op on other backends. */
+export function installFastWasmKernels(): void {
+  if (installed || tf.getBackend() !== 'wasm') return;
+  const origMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
+  const origSum = tf.getKernel(tf.Sum, 'wasm');
+  if (!origMatMul || !origSum) throw new Error('wasm BatchMatMul/Sum kernels not registered');
+  const backend = tf.backend() as unknown as BackendWasmInternals;
+  const rawMatMul = backend.wasm.cwrap('BatchMatMul', null, [
+    'number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number',
+  ]);
+  const ctx: Ctx = { backend, rawMatMul, origMatMul: origMatMul.kernelFunc, origSum: origSum.kernelFunc };
+
+  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
+  tf.registerKernel({ kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: (args) => fastBatchMatMul(ctx, args) });
+  tf.unregisterKernel(tf.Sum, 'wasm');
+  tf.registerKernel({ kernelName: tf.Sum, backendName: 'wasm', kernelFunc: (args) => fastSum(ctx, args) });
+  installed = { batchMatMul: origMatMul, sum: origSum };
+}
+
+/** Put the stock kernels back (tests compare both). */
+export function uninstallFastWasmKernels(): void {
+  if (!installed) return;
+  for (const k of [installed.batchMatMul, installed.sum]) {
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel(k);
+  }
+  installed = null;
+}
+
+export function fastWasmKernelsInstalled(): boolean {
+  return installed !== null;
+}
+
+interface Ctx {
+  backend: BackendWasmInternals;
+  rawMatMul: (...args: unknown[]) => void;
+  origMatMul: tf.KernelFunc;
+  origSum: tf.KernelFunc;
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+// ---------------------------------------------------------------------------------------------
+// BatchMatMul
+
+function fastBatchMatMul(ctx: Ctx, args: KernelArgs): TensorInfo {
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return ctx.origMatMul(args) as TensorInfo;
+
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  // Leave broadcasting across unequal batch shapes, mismatches and tiny products to the stock kernel.
+  const outBatchShape = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
+  const simpleBroadcast = batchA === batchB || batchA === 1 || batchB === 1;
+  if (K !== Kb || !simpleBroadcast || M * N * K < MIN_SLICE_MACS || batch * M * N === 0) {
+    return ctx.origMatMul(args) as TensorInfo;
+  }
+  const outShape = [...outBatchShape, M, N];
+
+  // 2D a^T @ b with a [K, M], b [K, N]: transposing b and the result can be cheaper.
+  if (batch === 1 && transposeA && !transposeB && K * N + M * N < K * M) {
+    const bt = transposeHeap(ctx, b, 1, K, N); // [N, K]
+    const prod = ctx.backend.makeOutput([1, N, M], 'float32'); // b^T @ a
+    gemmSlices(ctx, bt, a, prod, 1, 1, 1, N, K, M);
+    ctx.backend.disposeData(bt.dataId);
+    const out = transposeHeap(ctx, prod, 1, N, M); // [M, N]
+    ctx.backend.disposeData(prod.dataId);
+    out.shape = outShape;
+    return out;
+  }
+
+  const aa = transposeA ? transposeHeap(ctx, a, batchA, K, M) : a; // [batchA, M, K]
+  const bb = transposeB ? transposeHeap(ctx, b, batchB, N, K) : b; // [batchB, K, N]
+  const out = ctx.backend.makeOutput([batch, M, N], 'float32');
+  gemmSlices(ctx, aa, bb, out, batch, batchA, batchB, M, K, N);
+  if (aa !== a) ctx.backend.disposeData(aa.dataId);
+  if (bb !== b) ctx.backend.disposeData(bb.dataId);
+  out.shape = outShape;
+  return out;
+}
+
+/**
+ * out[i] = a[i] @ b[i] for each batch slice, each through XNNPACK's GEMM (the stock kernel's
+ * fast path), by registering temporary tensor ids that point into the operands' memory.
+ * Operands are untransposed, row-major: a [batchA, M, K], b [batchB, K, N], out [batch, M, N].
+ */
+function gemmSlices(
+  ctx: Ctx, a: TensorInfo, b: TensorInfo, out: TensorInfo,
+  batch: number, batchA: number, batchB: number, M: number, K: number, N: number,
+): void {
+  const { backend } = ctx;
+  const aInfo = backend.dataIdMap.get(a.dataId)!;
+  const bInfo = backend.dataIdMap.get(b.dataId)!;
+  const oInfo = backend.dataIdMap.get(out.dataId)!;
+  const aShape = shapeBytes([1, M, K]);
+  const bShape = shapeBytes([1, K, N]);
+  if (batch === 1) {
+    ctx.rawMatMul(aInfo.id, aShape, 3, bInfo.id, bShape, 3, 0, 0, oInfo.id);
+    return;
+  }
+  const reg = backend.wasm.tfjs;
+  // Ids from the backend's own counter never collide with real tensors.
+  const aId = backend.dataIdNextNumber++;
+  const bId = backend.dataIdNextNumber++;
+  const oId = backend.dataIdNextNumber++;
+  for (let i = 0; i < batch; i++) {
+    const ia = batchA === 1 ? 0 : i;
+    const ib = batchB === 1 ? 0 : i;
+    reg.registerTensor(aId, M * K, aInfo.memoryOffset + 4 * ia * M * K);
+    reg.registerTensor(bId, K * N, bInfo.memoryOffset + 4 * ib * K * N);
+    reg.registerTensor(oId, M * N, oInfo.memoryOffset + 4 * i * M * N);
+    ctx.rawMatMul(aId, aShape, 3, bId, bShape, 3, 0, 0, oId);
+    // Unregistering b also frees the XNNPACK operator cached on its id (packed weights).
+    reg.disposeData(aId);
+    reg.disposeData(bId);
+    reg.disposeData(oId);
+  }
+}
+
+function shapeBytes(shape: number[]): Uint8Array {
+  return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+/** x: [batch, R, C] row-major -> new tensor [batch, C, R]. Cache-blocked, on the heap. */
+function transposeHeap(ctx: Ctx, x: TensorInfo, batch: number, R: number, C: number): TensorInfo {
+  const out = ctx.backend.makeOutput([batch, C, R], 'float32');
+  const heap = ctx.backend.wasm.HEAPF32; // read after makeOutput: a malloc may grow the heap
+  const src = ctx.backend.dataIdMap.get(x.dataId)!.memoryOffset >>> 2;
+  const dst = ctx.backend.dataIdMap.get(out.dataId)!.memoryOffset >>> 2;
+  const BS = 32;
+  for (let bi = 0; bi < batch; bi++) {
+    const s0 = src + bi * R * C;
+    const d0 = dst + bi * R * C;
+    for (let r0 = 0; r0 < R; r0 += BS) {
+      const r1 = Math.min(r0 + BS, R);
+      for (let c0 = 0; c0 < C; c0 += BS) {
+        const c1 = Math.min(c0 + BS, C);
+        for (let r = r0; r < r1; r++) {
+          const srow = s0 + r * C;
+          for (let c = c0; c < c1; c++) heap[d0 + c * R + r] = heap[srow + c];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sum over leading axes
+
+function fastSum(ctx: Ctx, args: KernelArgs): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+  // Only "sum over the first k axes, keep the rest" (what broadcast/gain gradients need).
+  const leading = axes.length > 0 && axes.length < rank && axes.every((ax, i) => ax === i);
+  if (x.dtype !== 'float32' || !leading) return ctx.origSum(args) as TensorInfo;
+  const rows = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+  const rest = x.shape.slice(axes.length);
+  const cols = rest.reduce((p, q) => p * q, 1);
+  const outShape = keepDims ? [...x.shape.slice(0, axes.length).map(() => 1), ...rest] : rest;
+  const out = ctx.backend.makeOutput(outShape, 'float32');
+  const heap = ctx.backend.wasm.HEAPF32;
+  const src = ctx.backend.dataIdMap.get(x.dataId)!.memoryOffset >>> 2;
+  const dst = ctx.backend.dataIdMap.get(out.dataId)!.memoryOffset >>> 2;
+  // Accumulate in a float64 scratch row: streams the input once, in order.
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const base = src + r * cols;
+    for (let c = 0; c < cols; c++) acc[c] += heap[base + c];
+  }
+  for (let c = 0; c < cols; c++) heap[dst + c] = acc[c];
+  return out;
+}
+
+// Type-only reference so the BackendWasm import documents what `tf.backend()` is here.
+export type { BackendWasm };
