@@ -49,3 +49,8 @@ export function finalAccuracy(run: Pick<RunSummary, 'last'>): number | null {
 export function medianLength(run: Pick<RunSummary, 'last'>): number | null {
   return run.last[METRIC.greedyLengthMedian] ?? null;
 }
+
+/** Full name for legends and tables; the id disambiguates runs that share a name. */
+export function runLabel(run: Pick<RunSummary, 'id' | 'name'>): string {
+  return `${run.name} (#${run.id})`;
+}

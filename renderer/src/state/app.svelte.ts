@@ -1,0 +1,152 @@
+// App-wide state: what the backend told us (runs, queue, presets, system) kept current by its
+// pushed events, plus the route and the run selection. Provided to components by typed context.
+import { createContext } from 'svelte';
+import { SvelteSet } from 'svelte/reactivity';
+import type { WorkbenchApi } from '../../../api/client';
+import type { WorkbenchEvent } from '../../../api/events';
+import type { BackendAvailability, Phase, Preset, QueueState, RunSummary, SampleView, SystemInfo } from '../../../api/types';
+import { formatRoute, parseRoute, type Route } from '../lib/route';
+import { throttle, type Throttled } from '../lib/throttle';
+import { CompareState } from './compare.svelte';
+
+/** The latest progress event of a running run. */
+export interface LiveProgress {
+  phase: Phase;
+  step: number;
+  totalSteps: number;
+  samplesSeen: number;
+  stepsPerSecond: number;
+  etaSeconds: number | null;
+  metrics: Record<string, number>;
+  at: number;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export class AppState {
+  route = $state<Route>({ view: 'runs' });
+  system = $state<SystemInfo | null>(null);
+  backends = $state<BackendAvailability[]>([]);
+  presets = $state<Preset[]>([]);
+  /** Raw: 10k summaries are replaced wholesale, never mutated in place. */
+  runs = $state.raw<RunSummary[]>([]);
+  runsLoaded = $state(false);
+  queue = $state<QueueState>({ concurrency: 1, running: [], queued: [] });
+  live = $state<Record<number, LiveProgress>>({});
+  samples = $state<Record<number, SampleView[]>>({});
+  selected = new SvelteSet<number>();
+  toasts = $state<Toast[]>([]);
+  connectionError = $state<string | null>(null);
+  readonly compare = new CompareState();
+
+  runsById = $derived(new Map(this.runs.map((r) => [r.id, r])));
+
+  private refreshRunsSoon: Throttled;
+  private toastId = 0;
+
+  constructor(readonly api: WorkbenchApi) {
+    this.refreshRunsSoon = throttle(() => void this.loadRuns(), 700);
+  }
+
+  /** Initial loads and the event subscription; returns the cleanup. */
+  start(): () => void {
+    const unsubscribe = this.api.subscribe((event) => this.onEvent(event));
+    void this.loadAll();
+    return () => {
+      unsubscribe();
+      this.refreshRunsSoon.cancel();
+    };
+  }
+
+  async loadAll(): Promise<void> {
+    try {
+      const [system, backends, presets, queue] = await Promise.all([
+        this.api.system.info({}),
+        this.api.system.backends({}),
+        this.api.presets.list({}),
+        this.api.queue.get({}),
+      ]);
+      this.system = system;
+      this.backends = backends;
+      this.presets = presets;
+      this.queue = queue;
+      this.connectionError = null;
+    } catch (err) {
+      this.connectionError = message(err);
+    }
+    await this.loadRuns();
+  }
+
+  async loadRuns(): Promise<void> {
+    try {
+      this.runs = await this.api.runs.list({ limit: 100_000 });
+      this.runsLoaded = true;
+    } catch (err) {
+      this.connectionError = message(err);
+    }
+  }
+
+  private onEvent(event: WorkbenchEvent): void {
+    switch (event.type) {
+      case 'run/progress': {
+        const { type: _type, runId, ...rest } = event;
+        const previous = this.live[runId]?.metrics ?? {};
+        this.live[runId] = { ...rest, metrics: { ...previous, ...rest.metrics }, at: Date.now() };
+        if (!this.runsById.has(runId)) this.refreshRunsSoon();
+        break;
+      }
+      case 'run/status':
+        if (event.status !== 'running') delete this.live[event.runId];
+        if (event.status === 'failed') this.notify('error', `Run #${event.runId} failed${event.error ? `: ${event.error}` : ''}`);
+        this.refreshRunsSoon();
+        break;
+      case 'run/samples':
+        this.samples[event.runId] = event.samples;
+        break;
+      case 'queue/changed':
+        this.queue = event.queue;
+        this.refreshRunsSoon();
+        break;
+    }
+  }
+
+  navigate(route: Route): void {
+    const hash = formatRoute(route);
+    if (window.location.hash !== hash) window.location.hash = hash;
+    this.route = route;
+  }
+
+  syncRoute(): void {
+    this.route = parseRoute(window.location.hash);
+  }
+
+  notify(kind: Toast['kind'], text: string): void {
+    const toast = { id: ++this.toastId, kind, text };
+    this.toasts = [...this.toasts.slice(-3), toast];
+    setTimeout(() => this.dismiss(toast.id), kind === 'error' ? 9000 : 4000);
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  toggleSelected(id: number, on?: boolean): void {
+    const want = on ?? !this.selected.has(id);
+    if (want) this.selected.add(id);
+    else this.selected.delete(id);
+  }
+
+  clearSelection(): void {
+    this.selected.clear();
+  }
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export const [getApp, setApp] = createContext<AppState>();

@@ -1,0 +1,26 @@
+// What the compare view shows. Lives in the app state so it survives switching views.
+import { DEFAULT_COMPARE_KEYS } from '../lib/metric-catalog';
+import type { XAxisKind } from '../lib/series';
+
+export class CompareState {
+  ids = $state<number[]>([]);
+  /** Draw seeds of one config as their mean with a band instead of one line per run. */
+  groupSeeds = $state(false);
+  band = $state<'minmax' | 'std'>('minmax');
+  x = $state<XAxisKind>('step');
+  smoothing = $state(0.6);
+  keys = $state<string[]>([...DEFAULT_COMPARE_KEYS]);
+  showThreshold = $state(true);
+  showStar = $state(false);
+  /** The "at step" column of the summary table; null = not shown. */
+  atStep = $state<number | null>(null);
+
+  setIds(ids: number[]): void {
+    const same = ids.length === this.ids.length && ids.every((id, i) => id === this.ids[i]);
+    if (!same) this.ids = ids;
+  }
+
+  toggleKey(key: string): void {
+    this.keys = this.keys.includes(key) ? this.keys.filter((k) => k !== key) : [...this.keys, key];
+  }
+}

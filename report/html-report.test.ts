@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupSeries, MetricSeries, RunDetail } from '../api/types';
+import { makeRun } from '../renderer/src/lib/test-fixtures';
+import { renderComparisonReport } from './html-report';
+
+const detail = (id: number, over: Parameters<typeof makeRun>[1]): RunDetail => ({ ...makeRun(id, over), metrics: {}, checkpoints: [] });
+const runs = [detail(1, { name: 'headline <p_cot=0.25>', pCot: 0.25 }), detail(2, { name: 'control p_cot=0.5', pCot: 0.5 })];
+const keys = ['eval/greedy_accuracy', 'eval/sampled_long_share'];
+const series: MetricSeries[] = runs.flatMap((r) =>
+  keys.map((key) => ({ runId: r.id, key, x: [0, 150, 300, 400], y: [0.5, 0.55, 0.6, 0.99], min: [0.5, 0.5, 0.6, 0.99], max: [0.5, 0.6, 0.6, 0.99] })),
+);
+
+describe('renderComparisonReport', () => {
+  const html = renderComparisonReport({ title: 'Threshold study', runs, series, keys, generatedAt: new Date('2026-01-02T03:04:05Z'), appVersion: '0.1.0' });
+
+  it('is a complete offline HTML document with one SVG chart per key', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('</html>');
+    expect(html.match(/<svg/g)?.length).toBe(keys.length);
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+  });
+
+  it('names both runs (escaped) and shows backend, versions and the config diff', () => {
+    expect(html).toContain('headline &lt;p_cot=0.25&gt;');
+    expect(html).toContain('control p_cot=0.5');
+    expect(html).toContain('wasm 4.22.0');
+    expect(html).toContain('2026-01-02 03:04:05');
+    expect(html).toContain('task.p_cot');
+    expect(html).not.toMatch(/<td class="mono">model\.layers/);
+    expect(html).toContain('1/3 threshold');
+  });
+
+  it('draws seed groups with their band when groups are given', () => {
+    const seeds = [detail(1, { name: 's1', seed: 1 }), detail(2, { name: 's2', seed: 2 })];
+    const group: GroupSeries = { groupKey: seeds[0].groupKey, runIds: [1, 2], key: keys[0], x: [0, 400], mean: [0.5, 0.9], min: [0.4, 0.8], max: [0.6, 1], std: [0.1, 0.1] };
+    const out = renderComparisonReport({ title: 'Seeds', runs: seeds, series, groups: [group], keys: [keys[0]], generatedAt: new Date(), appVersion: '0.1.0' });
+    expect(out).toContain('2 seeds');
+    expect(out).toContain('min–max band');
+    expect(out.match(/<svg/g)?.length).toBe(1);
+  });
+});

@@ -1,0 +1,172 @@
+// A comparison as one self-contained HTML file: charts as inline SVG rendered by ECharts on the
+// server (no DOM, no scripts in the output), the config diff, a summary table, backends and
+// versions. Opens offline and prints cleanly. Shares chart building with the app's compare view.
+import * as echarts from 'echarts';
+import type { GroupSeries, MetricSeries, RunDetail } from '../api/types';
+import { buildChartOption, LIGHT_THEME } from '../renderer/src/lib/chart-options';
+import { buildPanelSpec, lineUnits } from '../renderer/src/lib/compare-lines';
+import { diffConfigs, formatScalar } from '../renderer/src/lib/config-paths';
+import { formatDuration, formatValue } from '../renderer/src/lib/format';
+import { metricInfo } from '../renderer/src/lib/metric-catalog';
+import { keyConfig, runLabel } from '../renderer/src/lib/run-fields';
+import { indexSeries, summarize, seriesId } from '../renderer/src/lib/series';
+
+export interface ComparisonReportInput {
+  title: string;
+  runs: RunDetail[];
+  series: MetricSeries[];
+  groups?: GroupSeries[];
+  keys: string[];
+  generatedAt: Date;
+  appVersion: string;
+}
+
+const CHART_WIDTH = 560;
+const CHART_HEIGHT = 320;
+
+export function renderComparisonReport(input: ComparisonReportInput): string {
+  const { runs, keys } = input;
+  const series = indexSeries(input.series);
+  const grouped = (input.groups?.length ?? 0) > 0 ? input.groups! : null;
+
+  const charts = keys.map((key) => {
+    const spec = buildPanelSpec({
+      key,
+      runs,
+      series,
+      groups: grouped,
+      band: 'minmax',
+      x: 'step',
+      smoothing: 0,
+      theme: LIGHT_THEME,
+      showThreshold: true,
+      showStar: false,
+      legend: true,
+    });
+    const svg = renderSvg(buildChartOption({ ...spec, animation: false }));
+    return `<figure class="chart" data-key="${esc(key)}">${svg}<figcaption>${esc(spec.title)}${
+      spec.lines.length === 0 ? ' — no data logged for these runs' : ''
+    }${grouped ? ' · seed groups: mean with min–max band' : ''}</figcaption></figure>`;
+  });
+
+  const diff = diffConfigs(runs.map((r) => r.config));
+  const units = lineUnits(runs, keys[0] ?? '', null);
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="NTP+RL Workbench ${esc(input.appVersion)}">
+<title>${esc(input.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+  <h1>${esc(input.title)}</h1>
+  <p class="meta">${runs.length} run${runs.length === 1 ? '' : 's'} · generated ${esc(input.generatedAt.toISOString().replace('T', ' ').slice(0, 19))} UTC · NTP+RL Workbench v${esc(input.appVersion)}</p>
+</header>
+
+<section>
+  <h2>Runs</h2>
+  ${runsTable(runs)}
+</section>
+
+<section>
+  <h2>Curves</h2>
+  <p class="note">x axis: optimizer step (RL steps continue after NTP's; the dashed vertical line marks the switch). Long-share charts carry the 1/3 threshold below which greedy decoding stops short.</p>
+  <div class="charts">${charts.join('\n')}</div>
+</section>
+
+<section>
+  <h2>Summary</h2>
+  ${summaryTable(runs, keys, series)}
+</section>
+
+<section>
+  <h2>Config differences</h2>
+  ${
+    diff.length === 0
+      ? '<p class="note">All runs share one config.</p>'
+      : `<table><thead><tr><th>key</th>${units.map((u) => `<th>${esc(u.label)}</th>`).join('')}</tr></thead><tbody>${diff
+          .map((row) => `<tr><td class="mono">${esc(row.path)}</td>${row.values.map((v) => `<td class="mono">${esc(formatScalar(v))}</td>`).join('')}</tr>`)
+          .join('')}</tbody></table>`
+  }
+  ${runs[0] ? `<details><summary>Full config of ${esc(runLabel(runs[0]))}</summary><pre>${esc(JSON.stringify(runs[0].config, null, 2))}</pre></details>` : ''}
+</section>
+
+<footer>Self-contained report: charts are inline SVG; nothing is loaded from the network.</footer>
+</body>
+</html>
+`;
+}
+
+function renderSvg(option: echarts.EChartsCoreOption): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
+  try {
+    chart.setOption(option);
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+function runsTable(runs: RunDetail[]): string {
+  const rows = runs.map((r) => {
+    const k = keyConfig(r.config);
+    const wall = r.startedAt && r.finishedAt ? formatDuration((r.finishedAt - r.startedAt) / 1000) : '—';
+    const backend = r.backend ? `${r.backend} ${r.backendVersion ?? ''}${r.threads ? ` · ${r.threads} thread${r.threads === 1 ? '' : 's'}` : ''}` : '—';
+    return `<tr><td class="num">${r.id}</td><td>${esc(r.name)}</td><td>${esc(r.status)}${r.error ? `<div class="err">${esc(r.error)}</div>` : ''}</td><td>${esc(k.task)}</td><td class="num">${k.d ?? '—'}</td><td class="num">${k.pCot ?? '—'}</td><td>${esc(k.algorithm ?? '—')}</td><td class="num">${k.temperature ?? '—'}</td><td class="num">${r.seed}</td><td>${esc(backend)}</td><td class="num">${wall}</td><td>${r.parentRunId ? `#${r.parentRunId}` : ''}</td></tr>`;
+  });
+  return `<table><thead><tr><th>#</th><th>name</th><th>status</th><th>task</th><th>d</th><th>p_cot</th><th>RL</th><th>τ</th><th>seed</th><th>backend</th><th>wall</th><th>from</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function summaryTable(runs: RunDetail[], keys: string[], series: Map<string, MetricSeries>): string {
+  const head = keys.map((k) => `<th colspan="2">${esc(metricInfo(k).label)}</th>`).join('');
+  const sub = keys.map(() => '<th>last</th><th>best (step)</th>').join('');
+  const rows = runs.map((r) => {
+    const cells = keys.map((key) => {
+      const info = metricInfo(key);
+      const s = series.get(seriesId(r.id, key));
+      const stored = r.metrics[key];
+      const cell = summarize(s, info.direction, null);
+      const last = stored?.last ?? cell.last?.y;
+      const best =
+        info.direction === 'none'
+          ? null
+          : stored
+            ? { y: info.direction === 'max' ? stored.max : stored.min, x: stored.bestStep }
+            : cell.best;
+      return `<td class="num">${formatValue(last, key)}</td><td class="num">${best ? `${formatValue(best.y, key)} <span class="muted">(${best.x})</span>` : '—'}</td>`;
+    });
+    return `<tr><td>${esc(runLabel(r))}</td>${cells.join('')}</tr>`;
+  });
+  return `<table><thead><tr><th rowspan="2">run</th>${head}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const CSS = `
+:root { color-scheme: light; }
+body { margin: 32px auto; max-width: 1200px; padding: 0 24px; font: 13px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: #1f2328; background: #fff; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 15px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1px solid #d0d7de; }
+.meta, .note, .muted { color: #656d76; }
+.note { margin: 0 0 12px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(${CHART_WIDTH}px, 1fr)); gap: 16px; }
+figure.chart { margin: 0; border: 1px solid #e4e8ec; border-radius: 6px; padding: 6px; break-inside: avoid; }
+figure.chart svg { display: block; max-width: 100%; height: auto; }
+figcaption { font-size: 11px; color: #656d76; padding: 2px 6px; }
+table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #e4e8ec; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; font-weight: 600; font-size: 12px; color: #424a53; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.mono, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12px; }
+pre { background: #f6f8fa; padding: 12px; border-radius: 6px; overflow: auto; }
+.err { color: #cf222e; font-size: 12px; }
+details { margin-top: 12px; }
+footer { margin: 32px 0 8px; color: #8c959f; font-size: 11px; }
+@media print { body { margin: 0; max-width: none; } .charts { grid-template-columns: 1fr 1fr; } figure.chart { padding: 0; } }
+`;
