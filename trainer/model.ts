@@ -137,8 +137,8 @@ export class GPT {
   private readonly blocks: BlockParams[];
   private readonly lnF: tf.Variable;
   private readonly head: tf.Variable;
-  /** Causal masks by sequence length (0 on/below the diagonal, -1e9 above), kept across calls. */
-  private readonly masks = new Map<number, tf.Tensor2D>();
+  /** [blockSize, blockSize]: 0 on and below the diagonal, -1e9 above. Made on first use, kept. */
+  private mask: tf.Tensor2D | null = null;
   private disposed = false;
 
   /**
@@ -223,7 +223,10 @@ export class GPT {
     let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, C]), pos), [B * T, C]) as tf.Tensor2D; // [B*T, C]
 
     const present: LayerKV[] = [];
-    const mask = past ? null : this.causalMask(T);
+    const Tk = pos0 + T; // keys visible to the last query
+    // Query i (absolute position pos0+i) may not see keys after it. Decoding one token at a
+    // time with a cache sees everything, so it needs no mask.
+    const mask = T > 1 ? tf.slice(this.causalMask(), [pos0, 0], [T, Tk]) : null; // [T, Tk]
     const hs = C / nHead;
     for (let l = 0; l < this.blocks.length; l++) {
       const b = this.blocks[l];
@@ -239,10 +242,7 @@ export class GPT {
       }
       present.push({ k, v });
       let att = tf.matMul(q, k, false, true) as tf.Tensor4D; // [B, nH, T, Tk]
-      // With a cache the new tokens come last; decoding feeds one token at a time, which may see
-      // everything before it, so only the uncached (prefill) call needs the mask.
       if (mask) att = tf.add(att, mask);
-      else if (T > 1) att = tf.add(att, this.offsetMask(T, k.shape[2]));
       att = tf.softmax(att);
       const y = mergeHeads(tf.matMul(att, v)); // [B*T, C]
       x = tf.add(x, tf.matMul(y, b.proj));
@@ -313,24 +313,18 @@ export class GPT {
     if (this.disposed) return;
     this.disposed = true;
     for (const p of this.params) p.dispose();
-    for (const m of this.masks.values()) m.dispose();
-    this.masks.clear();
+    this.mask?.dispose();
+    this.mask = null;
   }
 
-  private causalMask(T: number): tf.Tensor2D {
-    let m = this.masks.get(T);
-    if (!m) {
-      m = tf.keep(this.offsetMask(T, T));
-      this.masks.set(T, m);
+  private causalMask(): tf.Tensor2D {
+    if (!this.mask) {
+      const n = this.config.blockSize;
+      const vals = new Float32Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) vals[i * n + j] = -1e9;
+      this.mask = tf.keep(tf.tensor2d(vals, [n, n]));
     }
-    return m;
-  }
-
-  /** Mask for T queries at the end of Tk keys. */
-  private offsetMask(T: number, Tk: number): tf.Tensor2D {
-    const vals = new Float32Array(T * Tk);
-    for (let i = 0; i < T; i++) for (let j = 0; j < Tk; j++) if (j > Tk - T + i) vals[i * Tk + j] = -1e9;
-    return tf.tensor2d(vals, [T, Tk]);
+    return this.mask;
   }
 
   private assertAlive(): void {
