@@ -12,12 +12,12 @@ export interface Transport {
 type Domain<M extends string> = M extends `${infer D}/${string}` ? D : never;
 type Verb<M extends string, D extends string> = M extends `${D}/${infer V}` ? V : never;
 
+type MethodFn<M extends MethodName> = (input: Input<M>) => Promise<Output<M>>;
+
 /** `workbench.runs.list({...})` for the contract method `runs/list`, and so on. */
 export type WorkbenchApi = {
   [D in Domain<MethodName>]: {
-    [V in Verb<MethodName, D>]: `${D}/${V}` extends MethodName
-      ? (input: Input<`${D}/${V}`>) => Promise<Output<`${D}/${V}`>>
-      : never;
+    [V in Verb<MethodName, D>]: MethodFn<Extract<`${D}/${V}`, MethodName>>;
   };
 } & { subscribe(listener: EventListener): () => void };
 

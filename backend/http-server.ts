@@ -84,7 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return sendJson(res, 200, reply);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, deny('method not allowed'));
-    const cookie = urlToken ? { 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
+    const cookie: Record<string, string> = urlToken ? { 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
     return serveStatic(res, url.pathname, cookie);
   }
 

@@ -4,7 +4,7 @@ import type { QueueState } from '../api/types';
 
 export interface RunQueueOptions {
   concurrency: number;
-  launch(runId: number): Promise<void>;
+  launch(runId: number): Promise<unknown>;
   onChange(state: QueueState): void;
 }
 

@@ -1,0 +1,29 @@
+import { ApiError } from '../../api/contract';
+import type { Handlers } from '../dispatch';
+import type { ServiceContext } from '../context';
+import { buildComparisonReport } from '../report';
+
+type ExportHandlers = Pick<Handlers, 'export/runs' | 'export/report'>;
+
+function stamp(): string {
+  return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+}
+
+export function exportHandlers(ctx: ServiceContext): ExportHandlers {
+  const { store } = ctx;
+  const requireIds = (ids: number[]) => {
+    if (ids.length === 0) throw new ApiError('bad-request', 'select at least one run to export');
+    return ids;
+  };
+  return {
+    'export/runs': ({ ids, format, checkpoints }) =>
+      format === 'json'
+        ? { filename: `runs-${stamp()}.json`, mimeType: 'application/json', content: JSON.stringify(store.exportRuns(requireIds(ids), { checkpoints: checkpoints ?? false })) }
+        : { filename: `runs-${stamp()}.csv`, mimeType: 'text/csv', content: store.exportCsv(requireIds(ids)) },
+    'export/report': async ({ ids, keys, title }) => ({
+      filename: `report-${stamp()}.html`,
+      mimeType: 'text/html',
+      content: await buildComparisonReport(store, requireIds(ids), { keys, title, appVersion: ctx.options.appVersion ?? '0.0.0' }),
+    }),
+  } satisfies ExportHandlers;
+}

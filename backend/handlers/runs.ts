@@ -1,0 +1,117 @@
+import { ApiError } from '../../api/contract';
+import { crossProduct } from '../../api/sweep';
+import type { ExperimentConfig } from '../../api/types';
+import { groupKey, setConfigValue, validateConfig } from '../../trainer/config';
+import type { Handlers } from '../dispatch';
+import type { ServiceContext } from '../context';
+import { toRunDetail, toRunSummary } from '../mappers';
+import { defaultRunName } from '../run-names';
+
+type RunHandlers = Pick<
+  Handlers,
+  'runs/list' | 'runs/get' | 'runs/start' | 'runs/branch' | 'runs/stop' | 'runs/update' | 'runs/delete' | 'runs/checkpoints' | 'runs/samples'
+>;
+
+/** Validates every config first: a sweep with one bad combination starts nothing. */
+function validateAll(configs: unknown[], labels: string[]): ExperimentConfig[] {
+  const valid: ExperimentConfig[] = [];
+  const fieldErrors: { path: string; message: string }[] = [];
+  configs.forEach((config, i) => {
+    const result = validateConfig(config);
+    if (result.ok) valid.push(result.config);
+    else for (const e of result.errors) fieldErrors.push({ path: e.path, message: labels[i] ? `${e.message} (in ${labels[i]})` : e.message });
+  });
+  if (fieldErrors.length > 0) {
+    throw new ApiError('invalid-config', `invalid config: ${fieldErrors.map((e) => e.message).join('; ')}`, fieldErrors);
+  }
+  return valid;
+}
+
+function applyValues(base: unknown, values: Record<string, unknown>): unknown {
+  let config = (base ?? {}) as object;
+  for (const [path, value] of Object.entries(values)) config = setConfigValue(config, path, JSON.stringify(value));
+  return config;
+}
+
+export function runHandlers(ctx: ServiceContext): RunHandlers {
+  const { store, queue, trainers, hub } = ctx;
+
+  function requireRun(id: number) {
+    const run = store.getRun(id);
+    if (!run) throw new ApiError('not-found', `no run with id ${id}`);
+    return run;
+  }
+
+  function queueRuns(configs: ExperimentConfig[], name: string | undefined, tags: string[], parent?: { runId: number; checkpointId: number }): number[] {
+    const ids = configs.map((config) =>
+      store.createRun({
+        name: name && configs.length === 1 ? name : `${name ? `${name} ` : ''}${defaultRunName(config)}`,
+        config,
+        seed: config.seed,
+        groupKey: groupKey(config),
+        tags,
+        parentRunId: parent?.runId ?? null,
+        parentCheckpointId: parent?.checkpointId ?? null,
+      }),
+    );
+    for (const runId of ids) hub.emit({ type: 'run/status', runId, status: 'queued', error: null });
+    queue.enqueue(...ids);
+    return ids;
+  }
+
+  return {
+    'runs/list': (filter) => store.listRuns({ ...filter }).map(toRunSummary),
+    'runs/get': ({ id }) => toRunDetail(requireRun(id)),
+    'runs/start': ({ config, name, tags, sweep }) => {
+      const combos = crossProduct(sweep ?? []);
+      const labels = combos.map((c) => Object.entries(c).map(([k, v]) => `${k}=${String(v)}`).join(' '));
+      const configs = validateAll(combos.map((combo) => applyValues(config, combo)), labels);
+      return { runIds: queueRuns(configs, name, tags ?? []) };
+    },
+    'runs/branch': ({ checkpointId, overrides, name }) => {
+      const checkpoint = store.getCheckpoint(checkpointId);
+      if (!checkpoint) throw new ApiError('not-found', `no checkpoint with id ${checkpointId}`);
+      const parent = requireRun(checkpoint.runId);
+      // RL starts from the stored weights: no NTP phase of its own.
+      const base = applyValues(parent.config, { 'ntp.steps': 0, ...overrides });
+      const withStart = setConfigValue(base as object, 'rl.fromCheckpoint', JSON.stringify({ runId: parent.id, checkpointId }));
+      const configs = validateAll([withStart], ['']);
+      const runIds = queueRuns(configs, name ?? `${parent.name} → RL from step ${checkpoint.step}`, parent.tags, { runId: parent.id, checkpointId });
+      return { runIds };
+    },
+    'runs/stop': ({ id }) => {
+      const run = requireRun(id);
+      if (trainers.stop(id)) return { stopped: true };
+      if (run.status === 'queued') {
+        queue.remove(id);
+        store.setStatus(id, 'stopped', 'cancelled before it started');
+        hub.emit({ type: 'run/status', runId: id, status: 'stopped', error: 'cancelled before it started' });
+        return { stopped: true };
+      }
+      return { stopped: false };
+    },
+    'runs/update': ({ id, ...patch }) => {
+      requireRun(id);
+      store.updateRun(id, patch);
+      return toRunSummary(requireRun(id));
+    },
+    'runs/delete': ({ ids }) => {
+      let deleted = 0;
+      for (const id of ids) {
+        if (trainers.isRunning(id)) throw new ApiError('conflict', `run ${id} is running: stop it before deleting`);
+      }
+      for (const id of ids) {
+        if (!store.getRun(id)) continue;
+        queue.remove(id);
+        store.deleteRun(id);
+        deleted += 1;
+      }
+      return { deleted };
+    },
+    'runs/checkpoints': ({ id }) => toRunDetail(requireRun(id)).checkpoints,
+    'runs/samples': ({ id, limit }) => {
+      requireRun(id);
+      return store.listSamples(id, { limit: limit ?? 50 }).map(({ phase, step, kind, prompt, response, correct, length }) => ({ phase, step, kind, prompt, response, correct, length }));
+    },
+  } satisfies RunHandlers;
+}

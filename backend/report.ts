@@ -1,0 +1,37 @@
+// Gathers what a comparison report shows (runs, their series, seed groups) and hands it to the
+// renderer-independent HTML report. Used by `export/report` and by `workbench export --format html`.
+import type { RunStore } from '../db';
+import { renderComparisonReport } from '../report/html-report';
+import { toGroupSeries, toMetricSeries, toRunDetail } from './mappers';
+import { METRIC } from '../trainer/metric-keys';
+
+export const DEFAULT_REPORT_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthMedian, METRIC.sampledLongShare, METRIC.loss, METRIC.rewardMean];
+const REPORT_POINTS = 500;
+
+export interface ReportOptions {
+  keys?: string[];
+  title?: string;
+  appVersion: string;
+}
+
+export async function buildComparisonReport(store: RunStore, ids: number[], options: ReportOptions): Promise<string> {
+  const runs = ids.map((id) => store.getRun(id)).filter((r) => r !== undefined);
+  if (runs.length === 0) throw new Error(`none of the runs ${ids.join(', ')} exist in ${store.path}`);
+  const keys = options.keys?.length ? options.keys : DEFAULT_REPORT_KEYS;
+  const runIds = runs.map((r) => r.id);
+  const series = store.series({ runIds, keys, maxPoints: REPORT_POINTS, x: 'step' }).map(toMetricSeries);
+  const groups = new Map<string, number[]>();
+  for (const run of runs) groups.set(run.groupKey, [...(groups.get(run.groupKey) ?? []), run.id]);
+  const groupSeries = [...groups]
+    .filter(([, members]) => members.length > 1)
+    .flatMap(([groupKey, members]) => store.groupSeries({ runIds: members, keys, maxPoints: REPORT_POINTS }).map((g) => toGroupSeries(groupKey, g)));
+  return renderComparisonReport({
+    title: options.title ?? `Comparison of ${runs.length} run${runs.length === 1 ? '' : 's'}`,
+    runs: runs.map(toRunDetail),
+    series,
+    groups: groupSeries,
+    keys,
+    generatedAt: new Date(),
+    appVersion: options.appVersion,
+  });
+}

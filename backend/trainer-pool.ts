@@ -1,0 +1,78 @@
+// Starts a queued run's trainer process, relays what it reports to the UI, and makes sure the
+// run ends in a terminal status even when the process dies without a word.
+import type { RunStore } from '../db';
+import { startTrainer, type FinalMessage, type SpawnTrainer, type TrainerHandle } from '../trainer/supervisor';
+import type { EventHub } from './event-hub';
+
+export class TrainerPool {
+  private readonly handles = new Map<number, TrainerHandle>();
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly hub: EventHub,
+    private readonly spawn: SpawnTrainer | undefined,
+  ) {}
+
+  isRunning(runId: number): boolean {
+    return this.handles.has(runId);
+  }
+
+  /** Resolves when the run has finished, failed or been stopped; null when it was not queued. */
+  async launch(runId: number): Promise<FinalMessage | null> {
+    const run = this.store.getRun(runId);
+    if (!run || run.status !== 'queued') return null;
+    const handle = startTrainer({ runId, dbPath: this.store.path, config: run.config, spawn: this.spawn });
+    this.handles.set(runId, handle);
+    handle.events((message) => {
+      switch (message.type) {
+        case 'started':
+          this.hub.emit({ type: 'run/status', runId, status: 'running', error: null });
+          break;
+        case 'progress':
+          this.hub.emit({
+            type: 'run/progress',
+            runId,
+            phase: message.phase,
+            step: message.step,
+            totalSteps: message.totalSteps,
+            samplesSeen: message.samplesSeen,
+            stepsPerSecond: message.stepsPerSec,
+            etaSeconds: message.etaSeconds,
+            metrics: message.metrics,
+          });
+          break;
+        case 'sample':
+          this.hub.emit({ type: 'run/samples', runId, samples: message.samples });
+          break;
+        default:
+          break;
+      }
+    });
+    const final = await handle.done;
+    this.handles.delete(runId);
+    // The trainer records its own terminal status; only a silent death leaves the row unfinished.
+    const after = this.store.getRun(runId);
+    if (after && (after.status === 'running' || after.status === 'queued')) {
+      const reason = final.type === 'failed' ? final.reason : 'trainer ended without recording a status';
+      this.store.setStatus(runId, final.type === 'failed' && final.interrupted ? 'interrupted' : 'failed', reason);
+    }
+    const ended = this.store.getRun(runId);
+    if (ended) this.hub.emit({ type: 'run/status', runId, status: ended.status, error: ended.error });
+    return final;
+  }
+
+  stop(runId: number): boolean {
+    const handle = this.handles.get(runId);
+    handle?.stop();
+    return handle !== undefined;
+  }
+
+  /** Asks every trainer to stop and waits for them (each escalates to a kill after its grace period). */
+  async stopAll(): Promise<void> {
+    const pending = [...this.handles.values()].map((h) => {
+      h.stop();
+      return h.done;
+    });
+    await Promise.allSettled(pending);
+  }
+}

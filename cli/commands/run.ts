@@ -1,0 +1,129 @@
+// `workbench run`: one experiment, headless, with a progress bar on stderr and one JSON summary
+// line on stdout.
+import { readFileSync } from 'node:fs';
+import { defaultStorePath, openStore } from '../../db';
+import { EventHub } from '../../backend/event-hub';
+import { TrainerPool } from '../../backend/trainer-pool';
+import { defaultRunName } from '../../backend/run-names';
+import { groupKey, setConfigValue, validateConfig } from '../../trainer/config';
+import { getPreset } from '../../trainer/presets';
+import { parseFlags, UsageError } from '../args';
+import { configFieldsHelp } from '../config-help';
+import { ProgressBar } from '../progress';
+
+export const summary = 'run one experiment (NTP, then RL) and print a JSON summary';
+
+const HELP = `usage: workbench run (--config FILE | --preset NAME) [--db FILE] [--set key=value ...] [--name NAME]
+
+Runs one experiment in a trainer process, stores it in the run store, shows progress on stderr
+and prints one JSON line on stdout:
+  {"runId", "status", "backend", "wallSeconds", "ntp": {...} | null, "rl": {...} | null}
+where ntp and rl hold the final greedyAccuracy, sampledAccuracy, medianGreedyLength, sampledLongShare.
+Exit code 0 when the run completed, 1 when it failed, 2 for bad arguments or an invalid config,
+130 when stopped with Ctrl-C.
+
+  --config FILE    experiment config (JSON)
+  --preset NAME    start from a preset (workbench presets lists them)
+  --set key=value  override one field by its dotted path, e.g. --set task.p_cot=0.25 --set rl.steps=50
+  --db FILE        run store (default ${defaultStorePath()})
+  --name NAME      run name
+
+Config fields (dotted paths):
+`;
+
+function loadConfig(values: { config?: string; preset?: string; set?: string[] }): unknown {
+  if (values.config && values.preset) throw new UsageError('give either --config or --preset, not both');
+  let config: unknown;
+  if (values.config) {
+    try {
+      config = JSON.parse(readFileSync(values.config, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`cannot read config ${values.config}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  } else if (values.preset) {
+    const preset = getPreset(values.preset);
+    if (!preset) throw new UsageError(`unknown preset '${values.preset}' (workbench presets lists them)`);
+    config = preset.config;
+  } else {
+    throw new UsageError('give --config FILE or --preset NAME');
+  }
+  for (const assignment of values.set ?? []) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set takes key=value, got '${assignment}'`);
+    config = setConfigValue(config as object, assignment.slice(0, eq), assignment.slice(eq + 1));
+  }
+  return config;
+}
+
+const FLAGS = {
+  config: { type: 'string' },
+  preset: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  db: { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
+  let input: unknown;
+  try {
+    values = parseFlags(argv, FLAGS).values;
+    if (values.help) {
+      process.stdout.write(`${HELP}${configFieldsHelp()}\n`);
+      return 0;
+    }
+    input = loadConfig(values);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`workbench run: ${err.message}\n`);
+    return 2;
+  }
+
+  const checked = validateConfig(input);
+  if (!checked.ok) {
+    process.stderr.write(`workbench run: invalid config, nothing was started:\n${checked.errors.map((e) => `  ${e.message}`).join('\n')}\n`);
+    return 2;
+  }
+  const config = checked.config;
+
+  const store = openStore(values.db ?? defaultStorePath());
+  try {
+    const runId = store.createRun({ name: values.name ?? defaultRunName(config), config, seed: config.seed, groupKey: groupKey(config) });
+    const hub = new EventHub();
+    const pool = new TrainerPool(store, hub, undefined);
+    const bar = new ProgressBar();
+    hub.subscribe((event) => {
+      if (event.type === 'run/progress' && event.runId === runId) bar.update(event);
+    });
+    process.stderr.write(`run ${runId}: ${defaultRunName(config)} -> ${store.path}\n`);
+    const stop = () => {
+      process.stderr.write('\nstopping after the current step (Ctrl-C again to kill)...\n');
+      pool.stop(runId);
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', stop);
+    const final = await pool.launch(runId);
+    process.removeListener('SIGINT', stop);
+    bar.done();
+
+    const stored = store.getRun(runId)!;
+    const done = final?.type === 'done' ? final : null;
+    const line = {
+      runId,
+      status: stored.status,
+      backend: stored.backend,
+      wallSeconds: done ? Number(done.wallSeconds.toFixed(1)) : stored.wallTime,
+      ntp: done?.summary.ntp ?? null,
+      rl: done?.summary.rl ?? null,
+      ...(stored.error ? { error: stored.error } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    if (stored.status === 'completed') return 0;
+    if (stored.status === 'stopped') return 130;
+    process.stderr.write(`run ${runId} ${stored.status}: ${stored.error ?? 'no reason recorded'}\n`);
+    return 1;
+  } finally {
+    store.close();
+  }
+}
