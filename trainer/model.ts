@@ -92,10 +92,11 @@ interface BlockParams {
 }
 
 /** Keys and values of one layer for the tokens seen so far: [B, nHead, t, headSize] each. */
-export interface LayerKV {
+// A type alias, not an interface, so it is a tf.TensorContainer and can leave a tf.tidy.
+export type LayerKV = {
   k: tf.Tensor4D;
   v: tf.Tensor4D;
-}
+};
 
 // ---------------------------------------------------------------------------------------------
 // Small pieces
