@@ -2,6 +2,7 @@
 // but the essentials, field-level errors with dotted paths, and a refusal of sizes this machine
 // cannot hold. Pure (no Node imports) so the renderer can validate its launch form with it too.
 import { z } from 'zod';
+import type { GPTConfig } from './model';
 
 // ---- field helpers: every message names the dotted path and the offending value ----
 
@@ -156,6 +157,18 @@ export function blockSizeFor(config: Pick<ExperimentConfig, 'task' | 'eval'>): n
 
 export function vocabSizeFor(task: TaskConfig): number {
   return task.kind === 'parity' ? 4 : 15;
+}
+
+/** The GPT architecture an experiment asks for. */
+export function modelConfigFor(config: Pick<ExperimentConfig, 'task' | 'eval' | 'model'>): GPTConfig {
+  return {
+    vocabSize: vocabSizeFor(config.task),
+    blockSize: blockSizeFor(config),
+    nLayer: config.model.layers,
+    nHead: config.model.heads,
+    nEmbd: config.model.width,
+    mlpRatio: config.model.mlpRatio,
+  };
 }
 
 // ---- memory estimate ----
