@@ -1,0 +1,27 @@
+// The foundation works end to end: the shell renders, an API round trip reaches the backend,
+// and nothing answers without the per-launch token.
+import { expect, test } from './fixtures';
+
+test('the app shell renders and lists the TensorFlow.js backends of this machine', async ({ page, workbench }) => {
+  await page.goto(workbench.launchUrl);
+  await expect(page.getByTestId('app-shell')).toBeVisible();
+  // The token leaves the address bar once the page has it.
+  await expect(page).not.toHaveURL(/token=/);
+  const backends = await workbench.call<{ name: string; available: boolean; note: string }[]>('system/backends');
+  expect(backends.map((b) => b.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+  const wasm = backends.find((b) => b.name === 'wasm')!;
+  expect(wasm.available).toBe(true);
+  // The UI shows the same answer it got over the API.
+  await expect(page.getByTestId('backend-status')).toContainText('wasm');
+});
+
+test('requests without the token are refused and change nothing', async ({ request, workbench }) => {
+  const before = await workbench.call<unknown[]>('runs/list', {});
+  const page = await request.get(workbench.url);
+  expect(page.status()).toBe(401);
+  const api = await request.post(`${workbench.url}api/runs/start`, { data: { config: { task: { kind: 'parity', d: 4, p_cot: 0.5 } } } });
+  expect(api.status()).toBe(401);
+  const wrong = await request.post(`${workbench.url}api/runs/list`, { headers: { 'x-workbench-token': 'not-the-token' }, data: {} });
+  expect(wrong.status()).toBe(401);
+  expect(await workbench.call<unknown[]>('runs/list', {})).toEqual(before);
+});
