@@ -163,8 +163,9 @@ export class GPT {
         init = tf.ones(s.shape);
       } else {
         // A distinct, reproducible stream per tensor; randomNormal's seeded PRNG runs in JS,
-        // so the same seed gives the same weights on every backend.
-        init = tf.randomNormal(s.shape, 0, s.init, 'float32', seed * 1000 + i);
+        // so the same seed gives the same weights on every backend. Never 0: TF.js treats a
+        // zero seed as "no seed" and draws from Math.random.
+        init = tf.randomNormal(s.shape, 0, s.init, 'float32', (seed >>> 0) * 1000 + i + 1);
       }
       const v = tf.variable(init, true);
       init.dispose();
