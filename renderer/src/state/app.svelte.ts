@@ -117,11 +117,17 @@ export class AppState {
   navigate(route: Route): void {
     const hash = formatRoute(route);
     if (window.location.hash !== hash) window.location.hash = hash;
-    this.route = route;
+    this.setRoute(route);
   }
 
   syncRoute(): void {
-    this.route = parseRoute(window.location.hash);
+    this.setRoute(parseRoute(window.location.hash));
+  }
+
+  private setRoute(route: Route): void {
+    this.route = route;
+    // Remember the last comparison, so the Compare tab returns to it.
+    if (route.view === 'compare' && route.ids.length) this.compare.ids = route.ids;
   }
 
   notify(kind: Toast['kind'], text: string): void {

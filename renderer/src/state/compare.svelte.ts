@@ -15,11 +15,6 @@ export class CompareState {
   /** The "at step" column of the summary table; null = not shown. */
   atStep = $state<number | null>(null);
 
-  setIds(ids: number[]): void {
-    const same = ids.length === this.ids.length && ids.every((id, i) => id === this.ids[i]);
-    if (!same) this.ids = ids;
-  }
-
   toggleKey(key: string): void {
     this.keys = this.keys.includes(key) ? this.keys.filter((k) => k !== key) : [...this.keys, key];
   }
