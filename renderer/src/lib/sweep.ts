@@ -1,11 +1,8 @@
-// The sweep builder: lists of values per config path, expanded to their cross product. The
-// backend does the real expansion from `runs/start { sweep }`; this preview must agree with it.
+// The sweep builder's text handling. The expansion itself lives in api/sweep.ts, shared with the
+// backend that queues the runs, so the preview shows exactly what will be queued.
 import type { Scalar } from './config-paths';
 
-export interface SweepAxis {
-  path: string;
-  values: (number | string | boolean)[];
-}
+export { crossProduct, sweepSize, type SweepAxis } from '../../../api/sweep';
 
 /** "0.1, 0.2 0.3" -> [0.1, 0.2, 0.3]; "grpo, star" -> strings; "true" -> boolean. */
 export function parseValueList(text: string): (number | string | boolean)[] {
@@ -21,22 +18,6 @@ export function parseScalar(token: string): number | string | boolean {
   if (token === 'false') return false;
   const n = Number(token);
   return token !== '' && Number.isFinite(n) ? n : token;
-}
-
-/** Every combination, first axis varying slowest. No axes -> one empty combination. */
-export function crossProduct(axes: readonly SweepAxis[]): Record<string, Scalar>[] {
-  let combos: Record<string, Scalar>[] = [{}];
-  for (const axis of axes) {
-    if (axis.values.length === 0) continue;
-    const next: Record<string, Scalar>[] = [];
-    for (const combo of combos) for (const value of axis.values) next.push({ ...combo, [axis.path]: value });
-    combos = next;
-  }
-  return combos;
-}
-
-export function sweepSize(axes: readonly SweepAxis[]): number {
-  return axes.reduce((n, a) => n * Math.max(1, a.values.length), 1);
 }
 
 /** Short name for one combination, e.g. `p_cot=0.1 seed=2`. */
