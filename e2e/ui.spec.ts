@@ -1,0 +1,164 @@
+// The researcher's path through the UI, in Debian Chromium against browser mode: launch runs from
+// the form, watch one finish, compare two, group seeds, export the report, and see a bad value
+// refused beside its field. Tiny configs keep the suite quick on two cores.
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, test, type Workbench } from './fixtures';
+
+const SHOTS = 'test-results/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+test.describe.configure({ mode: 'serial' });
+
+interface RunRow {
+  id: number;
+  name: string;
+  status: string;
+}
+
+/** A config small enough to finish in seconds: NTP then a short RL phase. */
+const TINY: Record<string, string> = {
+  'task.d': '6',
+  'model.layers': '1',
+  'model.heads': '2',
+  'model.width': '32',
+  'ntp.steps': '30',
+  'ntp.batchSize': '16',
+  'ntp.evalEvery': '10',
+  'rl.steps': '6',
+  'rl.groupSize': '4',
+  'rl.promptsPerStep': '4',
+  'rl.evalEvery': '3',
+  'eval.heldOut': '32',
+};
+
+async function fillForm(page: Page, values: Record<string, string>) {
+  for (const [path, value] of Object.entries(values)) {
+    const input = page.getByTestId(`field-${path}`);
+    await input.fill(value);
+    await input.blur();
+  }
+}
+
+async function openApp(page: Page, workbench: Workbench) {
+  await page.goto(workbench.launchUrl);
+  await expect(page.getByTestId('app-shell')).toBeVisible();
+}
+
+async function launch(page: Page, name: string, pCot: string, extra: Record<string, string> = {}) {
+  await page.keyboard.press('n');
+  await expect(page.getByTestId('config-form')).toBeVisible();
+  const rlToggle = page.getByTestId('rl-toggle');
+  if (!(await rlToggle.isChecked())) await rlToggle.check();
+  await page.getByTestId('run-name').fill(name);
+  await fillForm(page, { ...TINY, 'task.p_cot': pCot, ...extra });
+}
+
+async function runsByName(workbench: Workbench): Promise<Map<string, RunRow>> {
+  const runs = await workbench.call<RunRow[]>('runs/list', {});
+  return new Map(runs.map((r) => [r.name, r]));
+}
+
+async function seedRuns(workbench: Workbench): Promise<RunRow[]> {
+  return (await workbench.call<RunRow[]>('runs/list', {})).filter((r) => r.name.startsWith('e2e seeds'));
+}
+
+const label = (r: RunRow) => `${r.name} (#${r.id})`;
+
+test('a new user is told what to do first', async ({ page, workbench }) => {
+  await openApp(page, workbench);
+  await expect(page.getByTestId('runs-empty')).toContainText('No runs yet');
+  await page.screenshot({ path: `${SHOTS}/00-empty.png` });
+});
+
+test('invalid form input shows the field error and starts no run', async ({ page, workbench }) => {
+  await openApp(page, workbench);
+  const before = (await workbench.call<RunRow[]>('runs/list', {})).length;
+  await launch(page, 'should not start', '1.5');
+  await expect(page.getByTestId('error-task.p_cot')).toContainText('task.p_cot must be in [0,1], got 1.5');
+  await page.getByTestId('start-run').click();
+  await expect(page.getByTestId('form-invalid')).toBeVisible();
+  await expect(page.getByTestId('field-task.p_cot')).toHaveAttribute('aria-invalid', 'true');
+  await page.screenshot({ path: `${SHOTS}/01-launch-invalid.png`, fullPage: true });
+  expect((await workbench.call<RunRow[]>('runs/list', {})).length).toBe(before);
+});
+
+test('launch a run and watch it complete through the progress bar', async ({ page, workbench }) => {
+  await openApp(page, workbench);
+  await launch(page, 'e2e p_cot=0.5', '0.5');
+  await page.screenshot({ path: `${SHOTS}/02-launch.png`, fullPage: true });
+  await page.getByTestId('start-run').click();
+  const view = page.getByTestId('run-view');
+  await expect(view).toBeVisible();
+  await expect(page.getByTestId('progress')).toBeVisible();
+  await expect(view).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-done', 'true');
+  // Live charts drew what the run logged.
+  await expect(page.locator('[data-testid^="live-chart-"]').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/03-run-completed.png`, fullPage: true });
+});
+
+test('launch a second run with another p_cot and compare both', async ({ page, workbench }) => {
+  await openApp(page, workbench);
+  await launch(page, 'e2e p_cot=0.25', '0.25');
+  await page.getByTestId('start-run').click();
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+
+  const runs = await runsByName(workbench);
+  const a = runs.get('e2e p_cot=0.5')!;
+  const b = runs.get('e2e p_cot=0.25')!;
+  await page.keyboard.press('r');
+  for (const run of [a, b]) await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"] input[type=checkbox]`).check();
+  await page.screenshot({ path: `${SHOTS}/04-runs-table.png` });
+  await page.getByTestId('compare-selected').click();
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+
+  const charts = page.locator('[data-testid^="compare-chart-"]');
+  await expect(charts).toHaveCount(3);
+  for (let i = 0; i < 3; i++) {
+    const chart = charts.nth(i);
+    await expect(chart).toHaveAttribute('data-series', new RegExp(escapeRe(label(a))));
+    await expect(chart).toHaveAttribute('data-series', new RegExp(escapeRe(label(b))));
+  }
+  // Only p_cot (and the name-independent knobs that differ) appear in the config diff.
+  await expect(page.getByTestId('config-diff')).toContainText('task.p_cot');
+  await expect(page.getByTestId('config-diff')).not.toContainText('model.width');
+  await expect(page.getByTestId('summary-table')).toContainText(label(a));
+  await page.screenshot({ path: `${SHOTS}/05-compare.png`, fullPage: true });
+
+  // The HTML report names both runs and carries SVG charts.
+  await page.getByTestId('export-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
+  const html = readFileSync((await download.path())!, 'utf8');
+  expect(html).toContain(a.name);
+  expect(html).toContain(b.name);
+  expect(html).toMatch(/<svg[\s>]/);
+  expect(html).not.toMatch(/<script/i);
+});
+
+test('two seeds of one config draw as a mean with a band', async ({ page, workbench }) => {
+  await openApp(page, workbench);
+  await launch(page, 'e2e seeds', '0.5');
+  await page.getByTestId('sweep-values-seed').fill('1 2');
+  await page.getByTestId('sweep-start').click();
+  await expect
+    .poll(async () => (await seedRuns(workbench)).filter((r) => r.status === 'completed').length, {
+      timeout: 240_000,
+      intervals: [2000],
+    })
+    .toBe(2);
+  const seeds = await seedRuns(workbench);
+  await page.goto(`${workbench.url}#/compare?ids=${seeds.map((r) => r.id).join(',')}`);
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+  await page.getByTestId('group-seeds').check();
+  const chart = page.getByTestId('compare-chart-eval/greedy_accuracy');
+  await expect(chart).toHaveAttribute('data-series', /2 seeds/);
+  await expect(chart).toHaveAttribute('data-bands', '1');
+  await page.getByTestId('band-mode').selectOption('std');
+  await expect(chart).toHaveAttribute('data-bands', '1');
+  await page.screenshot({ path: `${SHOTS}/06-compare-seed-band.png`, fullPage: true });
+});
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
