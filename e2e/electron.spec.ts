@@ -33,7 +33,7 @@ test.describe('desktop app (Electron)', () => {
     try {
       const window = await app.firstWindow();
       await expect(window.getByTestId('app-shell')).toBeVisible();
-      const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences());
+      const prefs = await app.evaluate(({ BrowserWindow }) => (BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences());
       expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       const exposed = await window.evaluate(() => ({
         require: typeof (window as unknown as { require?: unknown }).require,
