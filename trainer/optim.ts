@@ -24,8 +24,9 @@ export class AdamW {
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.95;
     this.eps = opts.eps ?? 1e-8;
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    // tidy frees the zero tensors the variables were made from (a variable keeps its own reference)
+    this.m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+    this.v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
   }
 
   /** Applies one update; call inside a tidy. Matrices decay, vectors (biases, LayerNorm) do not. */

@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './backend';
+import { startFromCheckpoint } from './checkpoint';
+import { parseConfig, type ExperimentConfigInput } from './config';
+import { runExperiment } from './experiment';
+import { MemorySink } from './memory-sink';
+import { METRIC } from './metric-keys';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+// d=6 chain learned by NTP from a 50/50 mixture, then STaR with the chain reward (long share
+// should follow p -> 2p/(1+p)). Small enough for seconds on two cores.
+const base: ExperimentConfigInput = {
+  task: { kind: 'parity', d: 6, p_cot: 0.5 },
+  model: { layers: 2, heads: 4, width: 64, mlpRatio: 4 },
+  ntp: { steps: 150, batchSize: 32, lr: 3e-3, warmupSteps: 10, weightDecay: 0, evalEvery: 75 },
+  rl: { steps: 8, algorithm: 'star', reward: 'chain', groupSize: 4, promptsPerStep: 16, lr: 1e-3, evalEvery: 4 },
+  eval: { heldOut: 64, samplesToLog: 2 },
+  seed: 3,
+};
+
+const RL_KEYS = [
+  METRIC.rewardMean, METRIC.rewardStd, METRIC.fracRewardZeroStd, METRIC.lengthMean, METRIC.lengthMin, METRIC.lengthMax,
+  METRIC.truncatedRatio, METRIC.longShare, METRIC.entropy, METRIC.kl, METRIC.clipRatio, METRIC.lr, METRIC.stepTimeMs,
+];
+const EVAL_KEYS = [
+  METRIC.greedyAccuracy, METRIC.sampledAccuracy, METRIC.greedyLengthMedian, METRIC.greedyLengthMean,
+  METRIC.greedyLengthMin, METRIC.greedyLengthMax, METRIC.sampledLongShare, METRIC.greedyLongShare, METRIC.truncatedShare,
+];
+
+describe('runExperiment', () => {
+  let sink: MemorySink;
+
+  it('runs NTP then RL: RL raises the long share, logs every RL metric every step, checkpoints, summarizes', async () => {
+    const config = parseConfig(base);
+    sink = new MemorySink();
+    const before = tf.memory().numTensors;
+    const res = await runExperiment(config, sink);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(res.status).toBe('completed');
+
+    // NTP learned the chain (the loss floor of a 50/50 mixture is the short answers' coin flip)
+    const loss = sink.series(METRIC.loss, 'ntp');
+    expect(loss.at(-1)!.value).toBeLessThan(loss[0].value - 0.3);
+    for (const key of EVAL_KEYS) expect(sink.series(key, 'ntp').map((r) => r.step)).toEqual([75, 150]);
+
+    // RL: every metric every step, steps continuing after NTP's
+    for (const key of RL_KEYS) expect(sink.series(key, 'rl').map((r) => r.step), key).toEqual([151, 152, 153, 154, 155, 156, 157, 158]);
+    const long = sink.series(METRIC.longShare, 'rl').map((r) => r.value);
+    const first = (long[0] + long[1]) / 2;
+    const last = (long[6] + long[7]) / 2;
+    expect(last).toBeGreaterThan(first + 0.15);
+
+    // checkpoints at the end of each phase, self-describing
+    expect(sink.checkpoints.map((c) => [c.phase, c.step])).toEqual([['ntp', 150], ['rl', 158]]);
+    expect((sink.checkpoints[0].meta as { modelConfig: { nEmbd: number } }).modelConfig.nEmbd).toBe(64);
+
+    expect(res.summary.ntp).not.toBeNull();
+    expect(res.summary.rl!.sampledLongShare).toBe(sink.series(METRIC.sampledLongShare, 'rl').at(-1)!.value);
+    expect(sink.sampleRows.some((s) => s.kind === 'rollout')).toBe(true);
+    expect(sink.sampleRows.find((s) => s.kind === 'greedy')!.prompt).toMatch(/^[01]( [01]){5} =$/);
+    expect(sink.events.at(-1)).toMatchObject({ phase: 'rl', step: 8, totalSteps: 8 });
+  });
+
+  it('starts GRPO from a stored checkpoint, continuing its step count', async () => {
+    const ckpt = sink.checkpoints[0];
+    const config = parseConfig({
+      ...base,
+      ntp: { steps: 0 },
+      rl: { steps: 2, algorithm: 'grpo', epochs: 2, klCoef: 0.1, groupSize: 4, promptsPerStep: 8, evalEvery: 0, fromCheckpoint: { runId: 1, checkpointId: ckpt.id } },
+    });
+    const start = startFromCheckpoint({ id: ckpt.id, step: ckpt.step, bytes: ckpt.bytes, meta: ckpt.meta }, config);
+    const s = new MemorySink();
+    const res = await runExperiment(config, s, undefined, { startModel: start.model, startStep: start.startStep });
+    start.model.dispose();
+    expect(res.status).toBe('completed');
+    expect(res.summary.ntp).toBeNull();
+    // the start is measured first (step 150), then steps 151, 152
+    expect(s.series(METRIC.greedyAccuracy, 'rl').map((r) => r.step)).toEqual([150, 152]);
+    const clip = s.series(METRIC.clipRatio, 'rl');
+    expect(clip.map((r) => r.step)).toEqual([151, 152]);
+    for (const r of clip) expect(r.value).toBeGreaterThanOrEqual(0);
+    expect(s.series(METRIC.kl, 'rl')[0].value).toBeCloseTo(0, 5); // the policy is the reference at the first step
+  });
+
+  it('refuses a checkpoint trained on another task', () => {
+    const ckpt = sink.checkpoints[0];
+    const other = parseConfig({ ...base, task: { kind: 'parity', d: 7, p_cot: 0.5 }, ntp: { steps: 0 }, rl: { fromCheckpoint: { runId: 1, checkpointId: 1 } } });
+    expect(() => startFromCheckpoint({ id: 1, step: 150, bytes: ckpt.bytes, meta: ckpt.meta }, other)).toThrow(/does not match task/);
+  });
+
+  it('stops within one step of the abort', async () => {
+    const config = parseConfig({ ...base, ntp: { ...base.ntp, steps: 1000, evalEvery: 0 }, rl: null });
+    const s = new MemorySink();
+    const abort = new AbortController();
+    let stepsAfterAbort = 0;
+    const res = await runExperiment(config, s, abort.signal, {
+      hooks: {
+        beforeStep(_phase, step) {
+          if (abort.signal.aborted) stepsAfterAbort++;
+          if (step === 3) setImmediate(() => abort.abort());
+        },
+      },
+    });
+    expect(res.status).toBe('stopped');
+    expect(stepsAfterAbort).toBe(0);
+    expect(s.series(METRIC.loss).length).toBeLessThanOrEqual(5);
+  });
+
+  it('propagates a failing step as a rejection', async () => {
+    const config = parseConfig({ ...base, rl: null });
+    const hooks = { beforeStep: (_p: string, step: number) => { if (step === 2) throw new Error('boom at 2'); } };
+    await expect(runExperiment(config, new MemorySink(), undefined, { hooks })).rejects.toThrow('boom at 2');
+  });
+});
