@@ -38,7 +38,8 @@ describe('fast wasm kernels', () => {
     const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
       { a: [96, 80], b: [80, 72], ta: false, tb: false },
       { a: [80, 96], b: [80, 72], ta: true, tb: false }, // weight-gradient shape
-      { a: [300, 40], b: [300, 24], ta: true, tb: false }, // transposes b and the result instead
+      { a: [1100, 40], b: [1100, 24], ta: true, tb: false }, // transposes b and the result instead
+      { a: [1100, 24], b: [1100, 40], ta: true, tb: false }, // transposes a
       { a: [96, 80], b: [72, 80], ta: false, tb: true },
       { a: [80, 96], b: [72, 80], ta: true, tb: true },
       { a: [2, 3, 40, 48], b: [2, 3, 48, 40], ta: false, tb: false }, // attention

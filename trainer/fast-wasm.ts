@@ -133,6 +133,25 @@ function fastBatchMatMul(ctx: Ctx, args: KernelArgs): TensorInfo {
   return out;
 }
 
+/** One XNNPACK GEMM out[M,N] = a[M,K] @ b[K,N] on raw heap byte offsets (row-major, untransposed). */
+function gemmView(ctx: Ctx, aOff: number, bOff: number, oOff: number, M: number, K: number, N: number): void {
+  const { backend } = ctx;
+  const w = backend.wasm;
+  w.HEAP32.set([1, M, K, 1, K, N], ctx.shapes >>> 2);
+  // Ids from the backend's own counter never collide with real tensors.
+  const aId = backend.dataIdNextNumber++;
+  const bId = backend.dataIdNextNumber++;
+  const oId = backend.dataIdNextNumber++;
+  w._register_tensor(aId, M * K, aOff);
+  w._register_tensor(bId, K * N, bOff);
+  w._register_tensor(oId, M * N, oOff);
+  w._BatchMatMul(aId, ctx.shapes, 3, bId, ctx.shapes + 12, 3, 0, 0, oId);
+  // Unregistering b also frees the XNNPACK operator cached on its id (its packed copy).
+  w._dispose_data(aId);
+  w._dispose_data(bId);
+  w._dispose_data(oId);
+}
+
 /**
  * out[i] = a[i] @ b[i] for each batch slice, each through XNNPACK's GEMM (the stock kernel's
  * fast path), by registering temporary tensor ids that point into the operands' memory.
@@ -143,32 +162,20 @@ function gemmSlices(
   batch: number, batchA: number, batchB: number, M: number, K: number, N: number,
 ): void {
   const { backend } = ctx;
-  const w = backend.wasm;
   const aInfo = backend.dataIdMap.get(a.dataId)!;
   const bInfo = backend.dataIdMap.get(b.dataId)!;
   const oInfo = backend.dataIdMap.get(out.dataId)!;
-  const aShape = ctx.shapes;
-  const bShape = ctx.shapes + 12;
-  w.HEAP32.set([1, M, K, 1, K, N], aShape >>> 2);
   if (batch === 1) {
-    w._BatchMatMul(aInfo.id, aShape, 3, bInfo.id, bShape, 3, 0, 0, oInfo.id);
+    // Real ids: XNNPACK keeps the packed b cached on b's id until b is disposed (weights reused).
+    const w = backend.wasm;
+    w.HEAP32.set([1, M, K, 1, K, N], ctx.shapes >>> 2);
+    w._BatchMatMul(aInfo.id, ctx.shapes, 3, bInfo.id, ctx.shapes + 12, 3, 0, 0, oInfo.id);
     return;
   }
-  // Ids from the backend's own counter never collide with real tensors.
-  const aId = backend.dataIdNextNumber++;
-  const bId = backend.dataIdNextNumber++;
-  const oId = backend.dataIdNextNumber++;
   for (let i = 0; i < batch; i++) {
     const ia = batchA === 1 ? 0 : i;
     const ib = batchB === 1 ? 0 : i;
-    w._register_tensor(aId, M * K, aInfo.memoryOffset + 4 * ia * M * K);
-    w._register_tensor(bId, K * N, bInfo.memoryOffset + 4 * ib * K * N);
-    w._register_tensor(oId, M * N, oInfo.memoryOffset + 4 * i * M * N);
-    w._BatchMatMul(aId, aShape, 3, bId, bShape, 3, 0, 0, oId);
-    // Unregistering b also frees the XNNPACK operator cached on its id (packed weights).
-    w._dispose_data(aId);
-    w._dispose_data(bId);
-    w._dispose_data(oId);
+    gemmView(ctx, aInfo.memoryOffset + 4 * ia * M * K, bInfo.memoryOffset + 4 * ib * K * N, oInfo.memoryOffset + 4 * i * M * N, M, K, N);
   }
 }
 
