@@ -137,8 +137,8 @@ export type EvalConfig = ExperimentConfig['eval'];
 /** Tokens of the longest response before EOS. */
 export function longestResponse(task: TaskConfig): number {
   if (task.kind === 'parity') return task.chain === 'full' ? task.d : Math.ceil(task.d / task.chain.leap);
-  // multiplication: n partial products of n+1 digits, separators, then the 2n-digit product
-  return task.digits * (task.digits + 2) + 2 * task.digits;
+  // multiplication: n partial products of n+1 digits, n-1 `+`, `=`, then the 2n-digit product
+  return task.digits * (task.digits + 1) + task.digits + 2 * task.digits;
 }
 
 export function promptLength(task: TaskConfig): number {
@@ -156,7 +156,7 @@ export function blockSizeFor(config: Pick<ExperimentConfig, 'task' | 'eval'>): n
 }
 
 export function vocabSizeFor(task: TaskConfig): number {
-  return task.kind === 'parity' ? 4 : 15;
+  return task.kind === 'parity' ? 4 : 14;
 }
 
 /** The GPT architecture an experiment asks for. */

@@ -1,5 +1,6 @@
 // Builds the task a config names. New tasks register here and nowhere else.
 import type { TaskConfig } from '../config';
+import { MultiplicationTask } from './multiplication';
 import { ParityTask } from './parity';
 import type { Task } from './task';
 
@@ -8,7 +9,7 @@ export function makeTask(config: TaskConfig): Task {
     case 'parity':
       return new ParityTask(config);
     case 'multiplication':
-      throw new Error('task.kind "multiplication" is not implemented yet');
+      return new MultiplicationTask(config);
   }
 }
 
