@@ -12,6 +12,9 @@
 //   3. keeps the naive kernel for products too small for the per-call overhead to pay off.
 // Sum over leading axes (bias-like and LayerNorm-gain gradients, broadcast adds) is replaced
 // by a JS row-sum on the heap: the WASM kernel transposes first and runs ~10x slower.
+// Identity (tf.clone, which the gradient tape calls on every tensor it saves for the backward
+// pass) shares the input's memory by reference count, as the cpu backend does, instead of
+// copying it: TF.js tensors are immutable.
 // Results equal the plain kernels up to float32 summation order (fast-wasm.test.ts checks).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -40,7 +43,7 @@ interface BackendWasmInternals {
 /** Below this many multiply-adds per batch slice the naive kernel is faster than a GEMM call. */
 const MIN_SLICE_MACS = 8 * 1024;
 
-let installed: { batchMatMul: tf.KernelConfig; sum: tf.KernelConfig } | null = null;
+let installed: tf.KernelConfig[] | null = null;
 
 /** Replace the wasm BatchMatMul and Sum kernels. Idempotent; no-op on other backends. */
 export function installFastWasmKernels(): void {
@@ -58,13 +61,16 @@ export function installFastWasmKernels(): void {
   tf.registerKernel({ kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: (args) => fastBatchMatMul(ctx, args) });
   tf.unregisterKernel(tf.Sum, 'wasm');
   tf.registerKernel({ kernelName: tf.Sum, backendName: 'wasm', kernelFunc: (args) => fastSum(ctx, args) });
-  installed = { batchMatMul: origMatMul, sum: origSum };
+  const origIdentity = tf.getKernel(tf.Identity, 'wasm')!;
+  tf.unregisterKernel(tf.Identity, 'wasm');
+  tf.registerKernel({ kernelName: tf.Identity, backendName: 'wasm', kernelFunc: (args) => sharedIdentity(ctx, args, origIdentity.kernelFunc) });
+  installed = [origMatMul, origSum, origIdentity];
 }
 
 /** Put the stock kernels back (tests compare both). */
 export function uninstallFastWasmKernels(): void {
   if (!installed) return;
-  for (const k of [installed.batchMatMul, installed.sum]) {
+  for (const k of installed) {
     tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
@@ -197,6 +203,16 @@ function transposeHeap(ctx: Ctx, x: TensorInfo, batch: number, R: number, C: num
     for (let r = 0, s = src + c; r < R; r++, s += C) heap[d++] = heap[s];
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity by reference
+
+function sharedIdentity(ctx: Ctx, args: KernelArgs, orig: tf.KernelFunc): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  if (x.dtype === 'string') return orig(args) as TensorInfo;
+  (ctx.backend as unknown as tf.KernelBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 // ---------------------------------------------------------------------------------------------
