@@ -1,5 +1,6 @@
 // Compare-view reads: downsampled series per (run, key) and seed-group aggregates. Long series
 // are read from rollup tiles (see rollup.ts), never by scanning raw metrics.
+import { stmt } from './statements';
 import type Database from 'better-sqlite3';
 import type { GroupSeries, Series, SeriesQuery } from './records';
 import type { KeyIndex } from './series-writer';
@@ -14,13 +15,11 @@ class SeriesReader {
   private readonly summaryStmt: Database.Statement;
 
   constructor(db: Database.Database, readonly keys: KeyIndex) {
-    this.rawStmt = db
-      .prepare('SELECT step, value, samples_seen, wall_time FROM metrics WHERE run_id = ? AND key_id = ? ORDER BY step')
+    this.rawStmt = stmt(db, 'SELECT step, value, samples_seen, wall_time FROM metrics WHERE run_id = ? AND key_id = ? ORDER BY step')
       .raw();
-    this.tileStmt = db
-      .prepare('SELECT data FROM metric_tiles WHERE run_id = ? AND key_id = ? AND level = ? ORDER BY tile')
+    this.tileStmt = stmt(db, 'SELECT data FROM metric_tiles WHERE run_id = ? AND key_id = ? AND level = ? ORDER BY tile')
       .pluck();
-    this.summaryStmt = db.prepare('SELECT * FROM run_summary WHERE run_id = ? AND key_id = ?');
+    this.summaryStmt = stmt(db, 'SELECT * FROM run_summary WHERE run_id = ? AND key_id = ?');
   }
 
   summary(runId: number, keyId: number | undefined): KeySummary | undefined {
@@ -49,7 +48,7 @@ export function series(db: Database.Database, keys: KeyIndex, q: SeriesQuery): S
   const reader = new SeriesReader(db, keys);
   const maxPoints = Math.max(2, Math.floor(q.maxPoints));
   const x = q.x ?? 'step';
-  const rlStart = db.prepare('SELECT rl_start_step FROM runs WHERE id = ?').pluck();
+  const rlStart = stmt(db, 'SELECT rl_start_step FROM runs WHERE id = ?').pluck();
   const out: Series[] = [];
   for (const runId of q.runIds) {
     const rlStartStep = (rlStart.get(runId) as number | null | undefined) ?? null;

@@ -1,5 +1,6 @@
 // The single writer of one run. Metrics and samples are buffered and written in one
 // transaction at least every second, so a crash loses at most the last second.
+import { stmt } from './statements';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { CheckpointInput, MetricRow, RunRecorder, RunStatus, RuntimeInfo, SampleRow } from './types';
@@ -26,7 +27,7 @@ export class StoreRecorder implements RunRecorder {
     readonly runId: number,
   ) {
     this.writer = new SeriesWriter(db, keys, runId);
-    this.insertSample = db.prepare(
+    this.insertSample = stmt(db, 
       'INSERT INTO samples(run_id, phase, step, kind, prompt, response, correct, length) VALUES (?,?,?,?,?,?,?,?)',
     );
     this.timer = setInterval(() => {
@@ -41,8 +42,7 @@ export class StoreRecorder implements RunRecorder {
 
   markRunning(info: RuntimeInfo): void {
     this.check();
-    this.db
-      .prepare(
+    stmt(this.db, 
         `UPDATE runs SET status = 'running', started_at = coalesce(started_at, ?), finished_at = NULL, error = NULL,
            backend = ?, backend_version = ?, threads = ?, pid = ?, host = ? WHERE id = ?`,
       )
@@ -67,8 +67,7 @@ export class StoreRecorder implements RunRecorder {
     this.transact(() => {
       this.writeBuffers();
       id = Number(
-        this.db
-          .prepare('INSERT INTO checkpoints(run_id, phase, step, created_at, size, meta, bytes) VALUES (?,?,?,?,?,?,?)')
+        stmt(this.db, 'INSERT INTO checkpoints(run_id, phase, step, created_at, size, meta, bytes) VALUES (?,?,?,?,?,?,?)')
           .run(this.runId, c.phase, c.step, Date.now(), c.bytes.byteLength, JSON.stringify(c.meta ?? null), Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength))
           .lastInsertRowid,
       );
@@ -80,8 +79,7 @@ export class StoreRecorder implements RunRecorder {
     this.check();
     this.transact(() => {
       this.writeBuffers();
-      this.db
-        .prepare('UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?')
+      stmt(this.db, 'UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?')
         .run(status, Date.now(), error ?? null, this.runId);
     });
     this.close();

@@ -31,6 +31,8 @@ export interface RunRow {
   wallTime: number | null;
   /** First step logged in the RL phase (the phase marker), null for NTP-only runs. */
   rlStartStep: number | null;
+  /** Bumped on every change to the run's row (progress, status, summary flushes). */
+  rev: number;
 }
 
 /** A run with the summaries of some metric keys (listRuns' `summaryKeys`). */

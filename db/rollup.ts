@@ -98,12 +98,23 @@ export class KeyRollup {
   }
 }
 
+/** Trailing empty buckets are not stored: a short series costs a few records, not full tiles. */
 export function tileToBlob(t: Tile): Buffer {
-  return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  let used = TILE_BUCKETS;
+  while (used > 0 && t.data[(used - 1) * FIELDS + N] === 0) used--;
+  return Buffer.from(t.data.buffer, t.data.byteOffset, used * FIELDS * 8);
+}
+
+/** A stored tile widened back to full size, for appending to it. */
+export function fullTile(level: number, tile: number, blob: Uint8Array): Tile {
+  const data = new Float64Array(TILE_BUCKETS * FIELDS);
+  data.set(blobToFloats(blob).subarray(0, data.length));
+  return { level, tile, data };
 }
 
 export function blobToFloats(blob: Uint8Array): Float64Array {
-  // Copy: SQLite's buffer may not be 8-byte aligned.
+  if (blob.byteOffset % 8 === 0) return new Float64Array(blob.buffer, blob.byteOffset, blob.byteLength / 8);
+  // Copy when the buffer is not 8-byte aligned (a Float64Array view needs that).
   const copy = new Uint8Array(blob.byteLength);
   copy.set(blob);
   return new Float64Array(copy.buffer);
@@ -186,10 +197,10 @@ function mergeRecord(acc: Float64Array, d: Float64Array, o: number): void {
   acc[N] += d[o + N];
   acc[SUM] += d[o + SUM];
   if (first || d[o + MIN_V] < acc[MIN_V]) {
-    for (let f = MIN_V; f <= MIN_WALL; f++) acc[f] = d[o + f];
+    acc[MIN_V] = d[o + MIN_V]; acc[MIN_STEP] = d[o + MIN_STEP]; acc[MIN_SAMPLES] = d[o + MIN_SAMPLES]; acc[MIN_WALL] = d[o + MIN_WALL];
   }
   if (first || d[o + MAX_V] > acc[MAX_V]) {
-    for (let f = MAX_V; f <= MAX_WALL; f++) acc[f] = d[o + f];
+    acc[MAX_V] = d[o + MAX_V]; acc[MAX_STEP] = d[o + MAX_STEP]; acc[MAX_SAMPLES] = d[o + MAX_SAMPLES]; acc[MAX_WALL] = d[o + MAX_WALL];
   }
 }
 

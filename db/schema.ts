@@ -40,8 +40,14 @@ export const MIGRATIONS: readonly Migration[] = [
           last_step            INTEGER,
           samples_seen         INTEGER,
           wall_time            REAL,
-          rl_start_step        INTEGER
+          rl_start_step        INTEGER,
+          -- bumped on every change (trigger below), so readers can cache unchanged rows
+          rev                  INTEGER NOT NULL DEFAULT 0
         );
+        CREATE TRIGGER runs_rev AFTER UPDATE ON runs WHEN NEW.rev = OLD.rev
+        BEGIN
+          UPDATE runs SET rev = OLD.rev + 1 WHERE id = NEW.id;
+        END;
         CREATE INDEX runs_status ON runs(status);
         CREATE INDEX runs_group ON runs(group_key);
         CREATE INDEX runs_parent ON runs(parent_run_id);
@@ -80,15 +86,17 @@ export const MIGRATIONS: readonly Migration[] = [
           PRIMARY KEY (run_id, key_id)
         ) WITHOUT ROWID;
 
-        -- Min/max rollups in packed tiles so compare queries never scan raw metrics.
+        -- Min/max rollups in packed tiles so compare queries never scan raw metrics. A rowid
+        -- table: its leaves hold a whole 2.5 KB tile, where a WITHOUT ROWID row would overflow.
         CREATE TABLE metric_tiles (
+          id     INTEGER PRIMARY KEY,
           run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
           key_id INTEGER NOT NULL,
           level  INTEGER NOT NULL,
           tile   INTEGER NOT NULL,
           data   BLOB    NOT NULL,
-          PRIMARY KEY (run_id, key_id, level, tile)
-        ) WITHOUT ROWID;
+          UNIQUE (run_id, key_id, level, tile)
+        );
 
         CREATE TABLE checkpoints (
           id         INTEGER PRIMARY KEY,

@@ -1,9 +1,10 @@
 // Writes metric rows of one run together with their summaries and rollup tiles, inside the
 // caller's transaction. The fast path assumes steps grow per key (what a trainer logs); a row
 // at or before a key's last step (resume, re-log) is upserted and that key is rebuilt.
+import { stmt } from './statements';
 import type Database from 'better-sqlite3';
 import type { MetricRow } from './types';
-import { KeyRollup, LEVELS, blobToFloats, tileToBlob, type KeySummary, type Tile } from './rollup';
+import { KeyRollup, LEVELS, fullTile, tileToBlob, type KeySummary, type Tile } from './rollup';
 
 /** Interned metric names, shared by everything using one connection. */
 export class KeyIndex {
@@ -13,8 +14,8 @@ export class KeyIndex {
   private readonly select: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO metric_keys(name) VALUES (?)');
-    this.select = db.prepare('SELECT id FROM metric_keys WHERE name = ?').pluck();
+    this.insert = stmt(db, 'INSERT OR IGNORE INTO metric_keys(name) VALUES (?)');
+    this.select = stmt(db, 'SELECT id FROM metric_keys WHERE name = ?').pluck();
   }
 
   /** Id of a key, creating it (write connections only). */
@@ -38,7 +39,7 @@ export class KeyIndex {
   nameOf(id: number): string {
     let name = this.names.get(id);
     if (name === undefined) {
-      name = this.db.prepare('SELECT name FROM metric_keys WHERE id = ?').pluck().get(id) as string;
+      name = stmt(this.db, 'SELECT name FROM metric_keys WHERE id = ?').pluck().get(id) as string;
       this.remember(name, id);
     }
     return name;
@@ -80,19 +81,20 @@ export class SeriesWriter {
   ) {
     const cols = 'INSERT INTO metrics(run_id, key_id, step, phase, value, wall_time, samples_seen) VALUES ';
     const tuple = '(?,?,?,?,?,?,?)';
-    this.insertOne = db.prepare(cols + tuple);
-    this.insertMany = db.prepare(cols + Array(BATCH).fill(tuple).join(','));
-    this.upsertOne = db.prepare(
+    this.insertOne = stmt(db, cols + tuple);
+    this.insertMany = stmt(db, cols + Array(BATCH).fill(tuple).join(','));
+    this.upsertOne = stmt(db, 
       cols + tuple +
         ' ON CONFLICT(run_id, key_id, step) DO UPDATE SET phase = excluded.phase, value = excluded.value,' +
         ' wall_time = excluded.wall_time, samples_seen = excluded.samples_seen',
     );
-    this.putTile = db.prepare('INSERT OR REPLACE INTO metric_tiles(run_id, key_id, level, tile, data) VALUES (?,?,?,?,?)');
-    this.putSummary = db.prepare(
+    this.putTile = stmt(db, 'INSERT INTO metric_tiles(run_id, key_id, level, tile, data) VALUES (?,?,?,?,?)' +
+        ' ON CONFLICT(run_id, key_id, level, tile) DO UPDATE SET data = excluded.data');
+    this.putSummary = stmt(db, 
       'INSERT OR REPLACE INTO run_summary(run_id, key_id, count, first_step, last_step, last_value, min_value, min_step, max_value, max_step)' +
         ' VALUES (?,?,?,?,?,?,?,?,?,?)',
     );
-    this.updateProgress = db.prepare(`
+    this.updateProgress = stmt(db, `
       UPDATE runs SET
         samples_seen = CASE WHEN last_step IS NULL OR @step >= last_step THEN @samples ELSE samples_seen END,
         last_step = max(coalesce(last_step, @step), @step),
@@ -104,18 +106,16 @@ export class SeriesWriter {
   private rollupOf(keyId: number): KeyRollup {
     let r = this.rollups.get(keyId);
     if (!r) {
-      const row = this.db
-        .prepare('SELECT * FROM run_summary WHERE run_id = ? AND key_id = ?')
+      const row = stmt(this.db, 'SELECT * FROM run_summary WHERE run_id = ? AND key_id = ?')
         .get(this.runId, keyId) as SummaryRow | undefined;
       // The newest tile of each level, so appends extend it rather than overwrite it.
       const tiles = (
-        this.db
-          .prepare(
+        stmt(this.db, 
             `SELECT level, tile, data FROM metric_tiles t WHERE run_id = @run AND key_id = @key
                AND tile = (SELECT max(tile) FROM metric_tiles WHERE run_id = @run AND key_id = @key AND level = t.level)`,
           )
           .all({ run: this.runId, key: keyId }) as { level: number; tile: number; data: Buffer }[]
-      ).map((t): Tile => ({ level: t.level, tile: t.tile, data: blobToFloats(t.data) }));
+      ).map((t): Tile => fullTile(t.level, t.tile, t.data));
       r = new KeyRollup(row ? summaryFromRow(row) : undefined, tiles);
       this.rollups.set(keyId, r);
     }
@@ -135,25 +135,34 @@ export class SeriesWriter {
     const pending: unknown[] = [];
     let top: MetricRow | undefined;
     let rlStart: number | null = null;
+    // Grouping by key turns 20 interleaved insertion points in the (run, key, step) B-tree
+    // into sequential appends; each key's own order is kept.
+    const byKey = new Map<number, MetricRow[]>();
     for (const m of rows) {
       const keyId = this.keys.idOf(m.key);
-      const rollup = this.rollupOf(keyId);
-      touched.add(keyId);
-      const value = Number.isNaN(m.value) ? null : m.value;
-      if (!stale.has(keyId) && m.step > rollup.lastStep) {
-        rollup.add(m.step, value, m.samplesSeen, m.wallTime);
-        pending.push(this.runId, keyId, m.step, m.phase, value, m.wallTime, m.samplesSeen);
-        if (pending.length === BATCH * 7) {
-          this.insertMany.run(pending);
-          pending.length = 0;
-        }
-      } else {
-        this.flushPending(pending);
-        this.upsertOne.run(this.runId, keyId, m.step, m.phase, value, m.wallTime, m.samplesSeen);
-        stale.add(keyId);
-      }
+      const group = byKey.get(keyId);
+      if (group) group.push(m); else byKey.set(keyId, [m]);
       if (!top || m.step >= top.step) top = m;
       if (m.phase === 'rl' && (rlStart === null || m.step < rlStart)) rlStart = m.step;
+    }
+    for (const [keyId, group] of byKey) {
+      const rollup = this.rollupOf(keyId);
+      touched.add(keyId);
+      for (const m of group) {
+        const value = Number.isNaN(m.value) ? null : m.value;
+        if (!stale.has(keyId) && m.step > rollup.lastStep) {
+          rollup.add(m.step, value, m.samplesSeen, m.wallTime);
+          pending.push(this.runId, keyId, m.step, m.phase, value, m.wallTime, m.samplesSeen);
+          if (pending.length === BATCH * 7) {
+            this.insertMany.run(pending);
+            pending.length = 0;
+          }
+        } else {
+          this.flushPending(pending);
+          this.upsertOne.run(this.runId, keyId, m.step, m.phase, value, m.wallTime, m.samplesSeen);
+          stale.add(keyId);
+        }
+      }
     }
     this.flushPending(pending);
 
@@ -174,7 +183,7 @@ export class SeriesWriter {
 
   private writeSummary(keyId: number, s: KeySummary | undefined): void {
     if (!s) {
-      this.db.prepare('DELETE FROM run_summary WHERE run_id = ? AND key_id = ?').run(this.runId, keyId);
+      stmt(this.db, 'DELETE FROM run_summary WHERE run_id = ? AND key_id = ?').run(this.runId, keyId);
       return;
     }
     this.putSummary.run(this.runId, keyId, s.count, s.firstStep, s.lastStep, s.lastValue, s.min, s.minStep, s.max, s.maxStep);
@@ -182,10 +191,9 @@ export class SeriesWriter {
 
   /** Recomputes one key's summary and tiles from its stored rows. */
   rebuildKey(keyId: number): void {
-    this.db.prepare('DELETE FROM metric_tiles WHERE run_id = ? AND key_id = ?').run(this.runId, keyId);
+    stmt(this.db, 'DELETE FROM metric_tiles WHERE run_id = ? AND key_id = ?').run(this.runId, keyId);
     const rollup = new KeyRollup();
-    const rows = this.db
-      .prepare('SELECT step, value, samples_seen, wall_time FROM metrics WHERE run_id = ? AND key_id = ? ORDER BY step')
+    const rows = stmt(this.db, 'SELECT step, value, samples_seen, wall_time FROM metrics WHERE run_id = ? AND key_id = ? ORDER BY step')
       .raw()
       .iterate(this.runId, keyId) as IterableIterator<[number, number | null, number, number]>;
     for (const [step, value, samples, wall] of rows) rollup.add(step, value, samples, wall);
@@ -197,13 +205,12 @@ export class SeriesWriter {
 
   /** Rebuilds every key of the run and its progress columns (after truncation or import). */
   rebuildAll(): void {
-    const keyIds = this.db.prepare('SELECT DISTINCT key_id FROM metrics WHERE run_id = ?').pluck().all(this.runId) as number[];
-    this.db.prepare('DELETE FROM run_summary WHERE run_id = ?').run(this.runId);
-    this.db.prepare('DELETE FROM metric_tiles WHERE run_id = ?').run(this.runId);
+    const keyIds = stmt(this.db, 'SELECT DISTINCT key_id FROM metrics WHERE run_id = ?').pluck().all(this.runId) as number[];
+    stmt(this.db, 'DELETE FROM run_summary WHERE run_id = ?').run(this.runId);
+    stmt(this.db, 'DELETE FROM metric_tiles WHERE run_id = ?').run(this.runId);
     this.rollups.clear();
     for (const k of keyIds) this.rebuildKey(k);
-    this.db
-      .prepare(
+    stmt(this.db, 
         `UPDATE runs SET
            last_step = (SELECT max(step) FROM metrics WHERE run_id = @run),
            samples_seen = (SELECT max(samples_seen) FROM metrics WHERE run_id = @run),

@@ -1,5 +1,6 @@
 // RunStore: one connection to a run store file. Write connections create runs and hand out
 // recorders (one per run, each in its own process); read-only connections serve the UI.
+import { stmt } from './statements';
 import fs from 'node:fs';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
@@ -13,7 +14,7 @@ import { openDatabase, type OpenOptions } from './open';
 import { StoreError } from './errors';
 import { KeyIndex, SeriesWriter, summaryFromRow } from './series-writer';
 import { StoreRecorder } from './recorder';
-import { HEADLINE_KEYS } from './summary';
+import { RunLister } from './run-list';
 import { groupSeries, series } from './queries';
 import { exportCsv, exportRuns, importBundle, type ExportBundle } from './transfer';
 
@@ -24,6 +25,7 @@ interface RunDbRow {
   parent_run_id: number | null; parent_checkpoint_id: number | null; tags: string; notes: string;
   error: string | null; last_step: number | null; samples_seen: number | null; wall_time: number | null;
   rl_start_step: number | null;
+  rev: number;
 }
 
 export function runFromRow(r: RunDbRow): RunRow {
@@ -33,12 +35,11 @@ export function runFromRow(r: RunDbRow): RunRow {
     backend: r.backend, backendVersion: r.backend_version, threads: r.threads, pid: r.pid, host: r.host,
     parentRunId: r.parent_run_id, parentCheckpointId: r.parent_checkpoint_id, tags: JSON.parse(r.tags),
     notes: r.notes, error: r.error, lastStep: r.last_step, samplesSeen: r.samples_seen, wallTime: r.wall_time,
-    rlStartStep: r.rl_start_step,
+    rlStartStep: r.rl_start_step, rev: r.rev,
   };
 }
 
 const TERMINAL: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
-const CONFIG_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** True unless we know the process is gone (same host, no such pid, or a zombie). */
 function processAlive(pid: number): boolean {
@@ -62,6 +63,7 @@ export class RunStore {
   /** Copy of the file taken before a migration on this open, if any. */
   readonly backupPath: string | undefined;
   private readonly recorders = new Map<number, StoreRecorder>();
+  private readonly lister: RunLister;
 
   constructor(
     readonly path: string,
@@ -71,6 +73,7 @@ export class RunStore {
     this.db = opened.db;
     this.backupPath = opened.backup;
     this.keys = new KeyIndex(this.db);
+    this.lister = new RunLister(this.db, this.keys);
   }
 
   close(): void {
@@ -81,8 +84,7 @@ export class RunStore {
   // ---- runs --------------------------------------------------------------------------------
 
   createRun(input: CreateRunInput): number {
-    const info = this.db
-      .prepare(
+    const info = stmt(this.db, 
         `INSERT INTO runs(name, status, created_at, config, seed, group_key, parent_run_id, parent_checkpoint_id, tags, notes)
          VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -104,81 +106,27 @@ export class RunStore {
   }
 
   private runExists(id: number): boolean {
-    return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined;
+    return stmt(this.db, 'SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined;
   }
 
   getRun(id: number): RunDetail | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
     if (!row) return undefined;
     const metrics: Record<string, KeySummary> = {};
-    for (const s of this.db.prepare('SELECT * FROM run_summary WHERE run_id = ?').all(id) as (Parameters<typeof summaryFromRow>[0] & { key_id: number })[]) {
+    for (const s of stmt(this.db, 'SELECT * FROM run_summary WHERE run_id = ?').all(id) as (Parameters<typeof summaryFromRow>[0] & { key_id: number })[]) {
       metrics[this.keys.nameOf(s.key_id)] = summaryFromRow(s);
     }
     return { ...runFromRow(row), metrics, checkpoints: this.listCheckpoints(id) };
   }
 
+  /** Runs matching the filter, newest first, with summaries of `filter.summaryKeys`. Read-only snapshots. */
   listRuns(filter: RunFilter = {}): RunSummary[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.status?.length) {
-      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
-      args.push(...filter.status);
-    }
-    for (const tag of filter.tags ?? []) {
-      where.push('EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE value = ?)');
-      args.push(tag);
-    }
-    if (filter.text?.trim()) {
-      const text = filter.text.trim();
-      const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(`(name LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\' OR group_key = ? OR CAST(id AS TEXT) = ?)`);
-      args.push(like, like, like, text, text);
-    }
-    for (const [p, value] of Object.entries(filter.config ?? {})) {
-      if (!CONFIG_PATH.test(p)) throw new StoreError(`bad config path: ${p}`, 'invalid');
-      where.push('json_extract(config, ?) = ?');
-      args.push(`$.${p}`, typeof value === 'boolean' ? (value ? 1 : 0) : value);
-    }
-    if (filter.parentRunId !== undefined) {
-      where.push('parent_run_id = ?');
-      args.push(filter.parentRunId);
-    }
-    if (filter.groupKey !== undefined) {
-      where.push('group_key = ?');
-      args.push(filter.groupKey);
-    }
-    let sql = `SELECT * FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${filter.order === 'id-asc' ? 'ASC' : 'DESC'}`;
-    if (filter.limit !== undefined || filter.offset !== undefined) {
-      sql += ' LIMIT ? OFFSET ?';
-      args.push(filter.limit ?? -1, filter.offset ?? 0);
-    }
-    const rows = this.db.prepare(sql).all(...args) as RunDbRow[];
-    const runs: RunSummary[] = rows.map((r) => ({ ...runFromRow(r), metrics: {} }));
-    if (runs.length === 0) return runs;
-
-    // Summaries come from run_summary only: a list never touches the metrics table.
-    const byId = new Map(runs.map((r) => [r.id, r]));
-    const wanted = filter.summaryKeys ?? HEADLINE_KEYS;
-    const keyIds = wanted === 'all' ? null : wanted.map((k) => this.keys.find(k)).filter((k): k is number => k !== undefined);
-    if (keyIds && keyIds.length === 0) return runs;
-    const keyClause = keyIds ? ` AND key_id IN (${keyIds.join(',')})` : '';
-    const all = where.length === 0 && filter.limit === undefined && !filter.offset;
-    const summarySql = all
-      ? `SELECT * FROM run_summary WHERE 1${keyClause}`
-      : `SELECT * FROM run_summary WHERE run_id IN (SELECT value FROM json_each(?))${keyClause}`;
-    const stmt = this.db.prepare(summarySql);
-    const summaries = (all ? stmt.all() : stmt.all(JSON.stringify(runs.map((r) => r.id)))) as (Parameters<typeof summaryFromRow>[0] & { run_id: number; key_id: number })[];
-    for (const s of summaries) {
-      const run = byId.get(s.run_id);
-      if (run) run.metrics[this.keys.nameOf(s.key_id)] = summaryFromRow(s);
-    }
-    return runs;
+    return this.lister.list(filter);
   }
 
   setStatus(id: number, status: RunStatus, error?: string): void {
     const now = Date.now();
-    const info = this.db
-      .prepare(
+    const info = stmt(this.db, 
         `UPDATE runs SET status = ?, error = ?,
            started_at = CASE WHEN ? = 'running' THEN coalesce(started_at, ?) ELSE started_at END,
            finished_at = CASE WHEN ? THEN ? ELSE NULL END
@@ -189,8 +137,7 @@ export class RunStore {
   }
 
   updateRun(id: number, patch: { name?: string; tags?: string[]; notes?: string }): void {
-    const info = this.db
-      .prepare('UPDATE runs SET name = coalesce(?, name), tags = coalesce(?, tags), notes = coalesce(?, notes) WHERE id = ?')
+    const info = stmt(this.db, 'UPDATE runs SET name = coalesce(?, name), tags = coalesce(?, tags), notes = coalesce(?, notes) WHERE id = ?')
       .run(patch.name ?? null, patch.tags ? JSON.stringify(patch.tags) : null, patch.notes ?? null, id);
     if (info.changes === 0) throw new StoreError(`no run ${id}`, 'not-found');
   }
@@ -199,15 +146,15 @@ export class RunStore {
   deleteRun(id: number): void {
     this.recorders.get(id)?.close();
     this.recorders.delete(id);
-    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    stmt(this.db, 'DELETE FROM runs WHERE id = ?').run(id);
   }
 
   /** Runs left 'running' by a process on this host that no longer exists become 'interrupted'. */
   markStaleRunsInterrupted(): number {
     if (this.readonly) return 0;
     const host = os.hostname();
-    const running = this.db.prepare(`SELECT id, pid, host FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null; host: string | null }[];
-    const update = this.db.prepare(
+    const running = stmt(this.db, `SELECT id, pid, host FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null; host: string | null }[];
+    const update = stmt(this.db, 
       `UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`,
     );
     let n = 0;
@@ -229,11 +176,11 @@ export class RunStore {
     if (ckpt && ckpt.runId !== runId) throw new StoreError(`checkpoint ${ckpt.id} is not from run ${runId}`, 'invalid');
     const after = ckpt ? ckpt.step : -Infinity;
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, after);
-      this.db.prepare('DELETE FROM samples WHERE run_id = ? AND step > ?').run(runId, after);
-      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(runId, after);
+      stmt(this.db, 'DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, after);
+      stmt(this.db, 'DELETE FROM samples WHERE run_id = ? AND step > ?').run(runId, after);
+      stmt(this.db, 'DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(runId, after);
       new SeriesWriter(this.db, this.keys, runId).rebuildAll();
-      this.db.prepare(`UPDATE runs SET status = 'queued', finished_at = NULL, error = NULL WHERE id = ?`).run(runId);
+      stmt(this.db, `UPDATE runs SET status = 'queued', finished_at = NULL, error = NULL WHERE id = ?`).run(runId);
     }).immediate();
     return ckpt;
   }
@@ -241,35 +188,30 @@ export class RunStore {
   // ---- checkpoints and samples -------------------------------------------------------------
 
   listCheckpoints(runId: number): CheckpointInfo[] {
-    return this.db
-      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE run_id = ? ORDER BY step, id')
+    return stmt(this.db, 'SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE run_id = ? ORDER BY step, id')
       .all(runId) as CheckpointInfo[];
   }
 
   private checkpointInfo(id: number): CheckpointInfo | undefined {
-    return this.db
-      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE id = ?')
+    return stmt(this.db, 'SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE id = ?')
       .get(id) as CheckpointInfo | undefined;
   }
 
   getCheckpoint(id: number): Checkpoint | undefined {
-    const row = this.db
-      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size, meta, bytes FROM checkpoints WHERE id = ?')
+    const row = stmt(this.db, 'SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size, meta, bytes FROM checkpoints WHERE id = ?')
       .get(id) as (CheckpointInfo & { meta: string; bytes: Buffer }) | undefined;
     if (!row) return undefined;
     return { ...row, bytes: new Uint8Array(row.bytes), meta: JSON.parse(row.meta) };
   }
 
   latestCheckpoint(runId: number): CheckpointInfo | undefined {
-    return this.db
-      .prepare('SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT 1')
+    return stmt(this.db, 'SELECT id, run_id AS runId, phase, step, created_at AS createdAt, size FROM checkpoints WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT 1')
       .get(runId) as CheckpointInfo | undefined;
   }
 
   /** Newest first. */
   listSamples(runId: number, opts: { limit?: number; phase?: 'ntp' | 'rl'; kind?: SampleRecord['kind'] } = {}): SampleRecord[] {
-    const rows = this.db
-      .prepare(
+    const rows = stmt(this.db, 
         `SELECT id, run_id AS runId, phase, step, kind, prompt, response, correct, length FROM samples
          WHERE run_id = ? AND (? IS NULL OR phase = ?) AND (? IS NULL OR kind = ?)
          ORDER BY step DESC, id DESC LIMIT ?`,
@@ -288,7 +230,7 @@ export class RunStore {
     const runIds =
       'runIds' in q
         ? q.runIds
-        : (this.db.prepare('SELECT id FROM runs WHERE group_key = ? ORDER BY id').pluck().all(q.groupKey) as number[]);
+        : (stmt(this.db, 'SELECT id FROM runs WHERE group_key = ? ORDER BY id').pluck().all(q.groupKey) as number[]);
     return groupSeries(this.db, this.keys, runIds, q.keys, q.maxPoints);
   }
 
@@ -310,7 +252,7 @@ export class RunStore {
 
   /** Every run id, oldest first. */
   allRunIds(): number[] {
-    return this.db.prepare('SELECT id FROM runs ORDER BY id').pluck().all() as number[];
+    return stmt(this.db, 'SELECT id FROM runs ORDER BY id').pluck().all() as number[];
   }
 }
 

@@ -1,5 +1,6 @@
 // Export of runs to a JSON bundle or long-format CSV, and import of bundles into another
 // store under new ids (parent links remapped). This is how runs from other machines come home.
+import { stmt } from './statements';
 import { z } from 'zod';
 import type { RunStore } from './store';
 import type { MetricRow, Phase } from './types';
@@ -106,8 +107,7 @@ function requireRuns(store: RunStore, ids: number[]) {
 
 export function exportRuns(store: RunStore, ids: number[], opts: { checkpoints: boolean }): ExportBundle {
   const db = store.db;
-  const metricStmt = db
-    .prepare(
+  const metricStmt = stmt(db, 
       `SELECT k.name, m.step, m.phase, m.value, m.wall_time, m.samples_seen FROM metrics m JOIN metric_keys k ON k.id = m.key_id
        WHERE m.run_id = ? ORDER BY k.name, m.step`,
     )
@@ -138,7 +138,7 @@ export function exportRuns(store: RunStore, ids: number[], opts: { checkpoints: 
       .listSamples(run.id)
       .reverse()
       .map(({ phase: p, step, kind, prompt, response, correct, length }) => ({ phase: p, step, kind, prompt, response, correct, length }));
-    const { metrics: _summaries, checkpoints: _ckpts, lastStep: _l, samplesSeen: _s, wallTime: _w, rlStartStep: _r, ...row } = run;
+    const { metrics: _summaries, checkpoints: _ckpts, lastStep: _l, samplesSeen: _s, wallTime: _w, rlStartStep: _r, rev: _rev, ...row } = run;
     return { ...row, metrics, samples, checkpoints };
   });
   return { format: 'ntp-rl-workbench/runs', version: 1, schemaVersion: LATEST_VERSION, exportedAt: new Date().toISOString(), runs };
@@ -153,15 +153,14 @@ function csvField(v: string | number | null): string {
 /** Long format: one line per metric point, with run id, name, group and seed on each line. */
 export function exportCsv(store: RunStore, ids: number[]): string {
   const lines = ['run_id,run_name,group_key,seed,key,step,phase,value,wall_time,samples_seen'];
-  const stmt = store.db
-    .prepare(
+  const query = stmt(store.db, 
       `SELECT k.name, m.step, m.phase, m.value, m.wall_time, m.samples_seen FROM metrics m JOIN metric_keys k ON k.id = m.key_id
        WHERE m.run_id = ? ORDER BY k.name, m.step`,
     )
     .raw();
   for (const run of requireRuns(store, ids)) {
     const prefix = [run.id, run.name, run.groupKey, run.seed].map(csvField).join(',');
-    for (const [key, step, ph, value, wall, samples] of stmt.iterate(run.id) as IterableIterator<
+    for (const [key, step, ph, value, wall, samples] of query.iterate(run.id) as IterableIterator<
       [string, number, string, number | null, number, number]
     >) {
       lines.push(`${prefix},${csvField(key)},${step},${ph},${value === null ? 'NaN' : value},${wall},${samples}`);
@@ -180,12 +179,12 @@ export function importBundle(store: RunStore, input: unknown): number[] {
   const db = store.db;
   const runIds = new Map<number, number>();
   const ckptIds = new Map<number, number>();
-  const insertRun = db.prepare(
+  const insertRun = stmt(db, 
     `INSERT INTO runs(name, status, created_at, started_at, finished_at, config, seed, group_key, backend, backend_version,
        threads, pid, host, tags, notes, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   );
-  const insertCkpt = db.prepare('INSERT INTO checkpoints(run_id, phase, step, created_at, size, meta, bytes) VALUES (?,?,?,?,?,?,?)');
-  const insertSample = db.prepare(
+  const insertCkpt = stmt(db, 'INSERT INTO checkpoints(run_id, phase, step, created_at, size, meta, bytes) VALUES (?,?,?,?,?,?,?)');
+  const insertSample = stmt(db, 
     'INSERT INTO samples(run_id, phase, step, kind, prompt, response, correct, length) VALUES (?,?,?,?,?,?,?,?)',
   );
   db.transaction(() => {
@@ -217,7 +216,7 @@ export function importBundle(store: RunStore, input: unknown): number[] {
       if (r.metrics.length === 0) writer.rebuildAll();
     }
     // Parent links point into the bundle's own ids; links to runs not in the bundle are dropped.
-    const link = db.prepare('UPDATE runs SET parent_run_id = ?, parent_checkpoint_id = ? WHERE id = ?');
+    const link = stmt(db, 'UPDATE runs SET parent_run_id = ?, parent_checkpoint_id = ? WHERE id = ?');
     for (const r of bundle.runs) {
       const parent = r.parentRunId === null ? null : runIds.get(r.parentRunId) ?? null;
       const ckpt = r.parentCheckpointId === null ? null : ckptIds.get(r.parentCheckpointId) ?? null;
