@@ -47,7 +47,7 @@ export function overallFraction(phase: 'ntp' | 'rl', step: number, totalSteps: n
 }
 
 /** Fraction done in [0, 1]: finished runs are 1 whatever their last logged step. */
-export function progressFraction(run: Pick<RunSummary, 'status' | 'progress' | 'config'>): number {
+export function progressFraction(run: Pick<RunSummary, 'status' | 'progress'> & { config: unknown }): number {
   if (run.status === 'completed') return 1;
   const p = run.progress;
   if (!p) return 0;

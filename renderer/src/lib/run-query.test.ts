@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allTags, filterRuns, matchesText, sortRuns } from './run-query';
 import { keyConfig, progressFraction } from './run-fields';
-import type { RunSummary } from '../../../api/types';
 import { makeRun } from './test-fixtures';
 
 const runs = [
