@@ -1,0 +1,92 @@
+// `workbench export`: selected runs as JSON (re-importable), long-format CSV, or an HTML report.
+import fs from 'node:fs';
+import { defaultStorePath, openStore, StoreError } from '../../db';
+import { parseFlags, UsageError } from '../args';
+import { parseRunIds, withStoreErrors } from '../store-args';
+import { appVersion } from '../version';
+
+export const summary = 'export runs as JSON (importable), CSV (long format) or an HTML report';
+
+const FORMATS = ['json', 'csv', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `usage: workbench export --runs IDS|all --format json|csv|html --out FILE [--db FILE] [--checkpoints] [--keys K1,K2]
+
+  --runs IDS       run ids: 3 or 1,4,7 or 2-5,9, or all
+  --format F       json: config, metrics, samples (and checkpoints with --checkpoints), for
+                         workbench import on another machine;
+                   csv:  one line per metric point:
+                         run_id,run_name,group_key,seed,key,step,phase,value,wall_time,samples_seen;
+                   html: a self-contained comparison report (SVG charts, config diff, summary)
+  --out FILE       where to write (- for stdout)
+  --db FILE        run store (default ${defaultStorePath()})
+  --checkpoints    json only: include checkpoint weights (base64; can be large)
+  --keys K1,K2     html only: metrics to chart (default: accuracy, length, long share, loss, reward)
+`;
+
+async function renderHtml(store: ReturnType<typeof openStore>, ids: number[], keys: string[] | undefined): Promise<string | null> {
+  let mod: { buildComparisonReport?: (s: typeof store, ids: number[], o: { keys?: string[]; appVersion: string }) => Promise<string> };
+  try {
+    mod = await import('../../backend/report');
+  } catch {
+    return null;
+  }
+  if (typeof mod.buildComparisonReport !== 'function') return null;
+  return mod.buildComparisonReport(store, ids, { keys, appVersion: appVersion() });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  return withStoreErrors('export', async () => {
+    const { values } = parseFlags(argv, {
+      runs: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      db: { type: 'string' },
+      checkpoints: { type: 'boolean' },
+      keys: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (!values.runs) throw new UsageError('--runs is required (ids like 3,5-8, or all)');
+    if (!values.format || !FORMATS.includes(values.format as Format)) {
+      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${values.format ? `, got '${values.format}'` : ''}`);
+    }
+    if (!values.out) throw new UsageError('--out FILE is required (- for stdout)');
+    const format = values.format as Format;
+    if (values.checkpoints && format !== 'json') throw new UsageError('--checkpoints only applies to --format json');
+    const wanted = parseRunIds(values.runs);
+
+    const file = values.db ?? defaultStorePath();
+    if (!fs.existsSync(file)) throw new StoreError(`no run store at ${file}`, 'not-found');
+    const store = openStore(file, { readonly: true });
+    try {
+      const ids = wanted ?? store.allRunIds();
+      if (ids.length === 0) throw new StoreError(`no runs in ${file}`, 'not-found');
+      const missing = ids.filter((id) => !store.getRun(id));
+      if (missing.length > 0) throw new StoreError(`no run ${missing.join(', ')} in ${file}`, 'not-found');
+
+      let text: string;
+      if (format === 'json') text = `${JSON.stringify(store.exportRuns(ids, { checkpoints: values.checkpoints ?? false }))}\n`;
+      else if (format === 'csv') text = store.exportCsv(ids);
+      else {
+        const html = await renderHtml(store, ids, values.keys?.split(',').map((k) => k.trim()).filter(Boolean));
+        if (html === null) {
+          process.stderr.write('workbench export: the HTML report is not available yet in this build; use --format json or csv\n');
+          return 2;
+        }
+        text = html;
+      }
+      if (values.out === '-') process.stdout.write(text);
+      else {
+        fs.writeFileSync(values.out, text);
+        process.stderr.write(`exported ${ids.length} run${ids.length === 1 ? '' : 's'} as ${format} to ${values.out} (${Buffer.byteLength(text).toLocaleString('en')} bytes)\n`);
+      }
+      return 0;
+    } finally {
+      store.close();
+    }
+  });
+}
