@@ -93,6 +93,8 @@ function bandSeries(line: ChartLine): SeriesOption {
     silent: true,
     z: 1,
     clip: true,
+    // The legend takes its swatch from the first series of a name: make it the line's colour.
+    itemStyle: { color: line.color },
     tooltip: { show: false },
     encode: { x: 0, y: 1 },
     data,
@@ -186,7 +188,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
     title: { text: spec.title, left: 8, top: 4, textStyle: { fontSize: 13, fontWeight: 600, color: theme.text } },
     grid: { left: 52, right: 18, top: 34, bottom: spec.legend ? 70 : 40, containLabel: false },
     legend: spec.legend
-      ? { type: 'scroll', bottom: 0, left: 8, right: 8, data: legendNames, textStyle: { color: theme.text, fontSize: 11 }, pageTextStyle: { color: theme.muted }, itemWidth: 16, itemHeight: 8 }
+      ? { type: 'scroll', bottom: 0, left: 8, right: 8, data: legendNames, textStyle: { color: theme.text, fontSize: 11 }, pageTextStyle: { color: theme.muted }, itemWidth: 16, itemHeight: 8, itemGap: 18 }
       : { show: false, data: legendNames },
     tooltip: {
       trigger: 'axis',

@@ -43,6 +43,10 @@ describe('diffConfigs', () => {
     expect(rows).toEqual([{ path: 'rl.kl_coef', values: [undefined, 0.1, undefined] }]);
   });
 
+  it('ignores the config-level name, which labels rather than configures a run', () => {
+    expect(diffConfigs([{ ...base, name: 'a' }, { ...base, name: 'b' }])).toEqual([]);
+  });
+
   it('is empty for identical configs and for a single config', () => {
     expect(diffConfigs([base, structuredClone(base)])).toEqual([]);
     expect(diffConfigs([base])).toEqual([]);

@@ -51,6 +51,9 @@ export interface ConfigDiffRow {
   values: (Scalar | undefined)[];
 }
 
+/** Keys that label a run rather than configure it; run names head every diff column already. */
+const NOT_CONFIG = new Set(['name']);
+
 /** Only the keys whose values differ between the configs, sorted by path. */
 export function diffConfigs(configs: readonly unknown[]): ConfigDiffRow[] {
   const flat = configs.map((c) => flattenConfig(c));
@@ -58,6 +61,7 @@ export function diffConfigs(configs: readonly unknown[]): ConfigDiffRow[] {
   for (const f of flat) for (const p of Object.keys(f)) paths.add(p);
   const rows: ConfigDiffRow[] = [];
   for (const path of [...paths].sort(comparePaths)) {
+    if (NOT_CONFIG.has(path)) continue;
     const values = flat.map((f) => (path in f ? f[path] : undefined));
     const first = values[0];
     if (values.some((v) => v !== first)) rows.push({ path, values });
