@@ -58,6 +58,9 @@ export function failureHookFromEnv(env: NodeJS.ProcessEnv): ExperimentHooks | un
 
 // ---- one run ----
 
+/** The run in progress, so an uncaught error can still mark it failed before the process dies. */
+let active: { runId: number; recorder: RunRecorder; channel: Channel } | null = null;
+
 async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Promise<number> {
   const t0 = performance.now();
   const { runId } = msg;
@@ -66,6 +69,7 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
   try {
     store = openStore(msg.dbPath);
     recorder = store.recorder(runId);
+    active = { runId, recorder, channel };
     const checked = validateConfig(msg.config);
     if (!checked.ok) throw new Error(`invalid config: ${checked.errors.map((e) => e.message).join('; ')}`);
     const config = checked.config;
@@ -120,6 +124,7 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
     await channel.send({ type: 'failed', runId, reason });
     return 1;
   } finally {
+    active = null;
     try {
       store?.close();
     } catch {
@@ -157,6 +162,21 @@ function main(): void {
   });
   // a parent that goes away takes the run with it: stop at the next step
   process.on('disconnect', () => abort.abort());
+  // errors outside the awaited chain (a timer, a native callback): record them, then leave
+  const die = (err: unknown) => {
+    const reason = `trainer crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+    process.stderr.write(`${reason}\n`);
+    const a = active;
+    if (!a) process.exit(1);
+    try {
+      a.recorder.finish('failed', reason.split('\n')[0]);
+    } catch {
+      /* the store may be what failed */
+    }
+    void a.channel.send({ type: 'failed', runId: a.runId, reason: reason.split('\n')[0] }).finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
 }
 
 main();

@@ -32,7 +32,8 @@ export function forkTrainer(env: NodeJS.ProcessEnv = process.env): TrainerChild 
     execArgv: ['--import', 'tsx'],
     serialization: 'advanced',
     env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // the child's stdout goes to our stderr: the CLI's stdout carries only its JSON summary
+    stdio: ['ignore', 2, 2, 'ipc'],
   });
   return {
     send: (m) => {
