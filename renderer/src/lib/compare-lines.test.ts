@@ -61,4 +61,14 @@ describe('buildPanelSpec', () => {
     expect(spec.threshold).toBeUndefined();
     expect(spec.lines).toHaveLength(0);
   });
+
+  it('marks a branched run’s RL start at its first logged step', () => {
+    const branched = makeRun(9, { name: 'branch' });
+    (branched.config as unknown as { ntp: { steps: number }; rl: Record<string, unknown> }).ntp.steps = 0;
+    (branched.config as unknown as { rl: Record<string, unknown> }).rl.fromCheckpoint = { runId: 1, checkpointId: 2 };
+    const s: MetricSeries = { runId: 9, key, x: [40, 41, 42], y: [0.25, 0.4, 0.6], min: [0.25, 0.4, 0.6], max: [0.25, 0.4, 0.6] };
+    const spec = buildPanelSpec({ ...base, runs: [branched], series: indexSeries([s]) });
+    expect(spec.phaseBoundaries).toEqual([40]);
+    expect(spec.overlays![0].points[0]).toEqual([40, 0.25]);
+  });
 });

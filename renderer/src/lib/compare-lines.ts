@@ -6,7 +6,7 @@ import { colorFor, type ChartLine, type ChartOverlay, type ChartSpec, type Chart
 import { groupRuns } from './grouping';
 import { metricInfo } from './metric-catalog';
 import { runLabel } from './run-fields';
-import { phaseBoundary, seriesId, uniqueBoundaries, valueAt, X_LABELS, type XAxisKind } from './series';
+import { branchStart, phaseBoundary, seriesId, uniqueBoundaries, valueAt, X_LABELS, type XAxisKind } from './series';
 import { LONG_SHARE_THRESHOLD, starOverlay } from './theory';
 
 export interface PanelInput {
@@ -66,7 +66,7 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
     lines.push({ id: unit.id, name: unit.label, color, x: xs, y: ys, band, dashed });
 
     if (input.showStar && info.longShare && input.x === 'step' && overlays.length < 6) {
-      const boundary = phaseBoundary(unit.runs[0].config, 'step');
+      const boundary = phaseBoundary(unit.runs[0].config, 'step') ?? branchStart(unit.runs[0].config, [{ x: xs }]);
       const p0 = boundary == null ? null : valueAt({ x: xs, y: ys }, boundary);
       const end = xs[xs.length - 1];
       if (boundary != null && p0 != null && end > boundary) {
@@ -80,7 +80,12 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
     percent: info.percent,
     lines,
     smoothing: input.smoothing,
-    phaseBoundaries: uniqueBoundaries(input.runs.map((r) => phaseBoundary(r.config, input.x))),
+    phaseBoundaries: uniqueBoundaries(
+      input.runs.map((r) => {
+        const s = input.series.get(seriesId(r.id, input.key));
+        return phaseBoundary(r.config, input.x) ?? (input.x === 'step' && s ? branchStart(r.config, [s]) : null);
+      }),
+    ),
     threshold: info.longShare && input.showThreshold ? { y: LONG_SHARE_THRESHOLD, label: '1/3 threshold' } : undefined,
     overlays,
     theme: input.theme,

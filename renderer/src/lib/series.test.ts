@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupSeries, MetricSeries } from '../../../api/types';
-import { bandOf, bestPoint, indexSeries, lastPoint, maxX, phaseBoundary, summarize, uniqueBoundaries, valueAt } from './series';
+import { bandOf, branchStart, bestPoint, indexSeries, lastPoint, maxX, phaseBoundary, summarize, uniqueBoundaries, valueAt } from './series';
 
 const s: MetricSeries = {
   runId: 7,
@@ -44,6 +44,10 @@ describe('series', () => {
     expect(phaseBoundary(config, 'wall')).toBeNull();
     expect(phaseBoundary({ ntp: { steps: 300 }, rl: { steps: 0 } }, 'step')).toBeNull();
     expect(uniqueBoundaries([300, null, 300, 200])).toEqual([200, 300]);
+    const branched = { ntp: { steps: 0 }, rl: { steps: 50, fromCheckpoint: { runId: 1, checkpointId: 3 } } };
+    expect(phaseBoundary(branched, 'step')).toBeNull();
+    expect(branchStart(branched, [{ x: [40, 41] }, { x: [42] }])).toBe(40);
+    expect(branchStart(config, [{ x: [40] }])).toBeNull();
   });
 
   it('draws min-max and std bands', () => {

@@ -55,13 +55,22 @@ export function phaseBoundary(config: unknown, x: XAxisKind): number | null {
   const ntpSteps = getPath(config, 'ntp.steps');
   const rl = getPath(config, 'rl');
   const rlSteps = getPath(config, 'rl.steps');
-  if (typeof ntpSteps !== 'number' || rl == null || rlSteps === 0) return null;
+  // ntp.steps = 0: RL branched from a stored checkpoint; its start is where its series begin.
+  if (typeof ntpSteps !== 'number' || ntpSteps === 0 || rl == null || rlSteps === 0) return null;
   if (x === 'step') return ntpSteps;
   if (x === 'samples') {
     const batch = getPath(config, 'ntp.batchSize');
     return typeof batch === 'number' ? ntpSteps * batch : null;
   }
   return null;
+}
+
+/** RL branched from a checkpoint starts at the checkpoint's step: the first x it logged. */
+export function branchStart(config: unknown, series: readonly { x: number[] }[]): number | null {
+  if (getPath(config, 'rl.fromCheckpoint') == null) return null;
+  let min = Infinity;
+  for (const s of series) if (s.x.length) min = Math.min(min, s.x[0]);
+  return Number.isFinite(min) ? min : null;
 }
 
 export function uniqueBoundaries(values: readonly (number | null)[]): number[] {
