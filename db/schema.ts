@@ -15,8 +15,9 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     up(db) {
       db.exec(`
+        -- AUTOINCREMENT: a deleted run's id is never handed out again (caches, parent links, exports).
         CREATE TABLE runs (
-          id                   INTEGER PRIMARY KEY,
+          id                   INTEGER PRIMARY KEY AUTOINCREMENT,
           name                 TEXT    NOT NULL,
           status               TEXT    NOT NULL DEFAULT 'queued'
                                  CHECK (status IN ('queued','running','completed','stopped','failed','interrupted')),
@@ -99,7 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
         );
 
         CREATE TABLE checkpoints (
-          id         INTEGER PRIMARY KEY,
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
           run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
           phase      TEXT    NOT NULL,
           step       INTEGER NOT NULL,

@@ -95,6 +95,11 @@ describe('runs and lists', () => {
     expect(listed[0].metrics.loss.lastValue).toBe(4);
     store.deleteRun(a);
     expect(reader.listRuns().map((r) => r.id)).toEqual([b]);
+    // The newest run's id is not reused after it is deleted, so no cached row can be mistaken for it.
+    store.deleteRun(b);
+    const c = makeRun('c', { x: 3 });
+    expect(c).toBeGreaterThan(b);
+    expect(reader.listRuns().map((r) => r.name)).toEqual(['c']);
     reader.close();
   });
 
