@@ -86,10 +86,19 @@ export class RunLister {
     }
     const stale = ids.filter(([id, rev]) => cache.get(id)?.rev !== rev).map(([id]) => id);
     if (stale.length > 0) {
-      for (const run of this.fetch(stale, wanted)) cache.set(run.id, run);
+      const fresh = filter.summaryKeys === undefined ? this.fetchCards(stale) : this.fetch(stale, wanted);
+      for (const run of fresh) cache.set(run.id, run);
     }
     if (cache.size > ids.length * 2 + 1000) this.prune(cache);
     return ids.map(([id]) => cache.get(id)!).filter((r) => r !== undefined);
+  }
+
+  /** The default list: rows kept current as JSON by the store's triggers, one parse for all. */
+  private fetchCards(ids: number[]): Cached[] {
+    const json = stmt(this.db, `SELECT '[' || group_concat(card, ',') || ']' FROM runs WHERE id IN (SELECT value FROM json_each(?))`)
+      .pluck()
+      .get(JSON.stringify(ids)) as string | null;
+    return json ? (JSON.parse(json) as Cached[]) : [];
   }
 
   private fetch(ids: number[], wanted: readonly string[] | 'all'): Cached[] {

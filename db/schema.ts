@@ -9,7 +9,27 @@ export interface Migration {
 /** 'NTPR': marks a file as a workbench store so foreign SQLite files are refused. */
 export const APPLICATION_ID = 0x4e545052;
 
-/** Rollup levels: level L aggregates 4^L consecutive steps per bucket (see rollup.ts). */
+/** Metric keys whose summaries a run's card carries (frozen with migration 1). */
+export const CARD_KEYS_V1 = [
+  'loss', 'eval/greedy_accuracy', 'eval/sampled_accuracy', 'eval/greedy_length_median', 'eval/sampled_long_share', 'reward',
+] as const;
+
+/** JSON of one run row with its card keys' summaries, in the shape of RunSummary. */
+function cardSql(rev: string, runId: string): string {
+  return `json_object(
+    'id', id, 'name', name, 'status', status, 'createdAt', created_at, 'startedAt', started_at,
+    'finishedAt', finished_at, 'config', json(config), 'seed', seed, 'groupKey', group_key,
+    'backend', backend, 'backendVersion', backend_version, 'threads', threads, 'pid', pid, 'host', host,
+    'parentRunId', parent_run_id, 'parentCheckpointId', parent_checkpoint_id, 'tags', json(tags),
+    'notes', notes, 'error', error, 'lastStep', last_step, 'samplesSeen', samples_seen,
+    'wallTime', wall_time, 'rlStartStep', rl_start_step, 'rev', ${rev},
+    'metrics', (SELECT json_group_object(k.name, json_object('count', s.count, 'firstStep', s.first_step,
+                   'lastStep', s.last_step, 'lastValue', s.last_value, 'min', s.min_value, 'minStep', s.min_step,
+                   'max', s.max_value, 'maxStep', s.max_step))
+                FROM run_summary s JOIN metric_keys k ON k.id = s.key_id
+                WHERE s.run_id = ${runId} AND k.name IN (${CARD_KEYS_V1.map((k) => `'${k}'`).join(', ')})))`;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -43,11 +63,17 @@ export const MIGRATIONS: readonly Migration[] = [
           wall_time            REAL,
           rl_start_step        INTEGER,
           -- bumped on every change (trigger below), so readers can cache unchanged rows
-          rev                  INTEGER NOT NULL DEFAULT 0
+          rev                  INTEGER NOT NULL DEFAULT 0,
+          -- the run as listRuns returns it (JSON, headline summaries), so a list is one parse
+          card                 TEXT
         );
+        CREATE TRIGGER runs_card_insert AFTER INSERT ON runs
+        BEGIN
+          UPDATE runs SET card = ${cardSql('rev', 'NEW.id')} WHERE id = NEW.id;
+        END;
         CREATE TRIGGER runs_rev AFTER UPDATE ON runs WHEN NEW.rev = OLD.rev
         BEGIN
-          UPDATE runs SET rev = OLD.rev + 1 WHERE id = NEW.id;
+          UPDATE runs SET rev = OLD.rev + 1, card = ${cardSql('OLD.rev + 1', 'NEW.id')} WHERE id = NEW.id;
         END;
         CREATE INDEX runs_status ON runs(status);
         CREATE INDEX runs_group ON runs(group_key);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, groupKeyOf, type RunStore, type MetricRow, type ExportBundle } from './index';
+import { openStore, groupKeyOf, HEADLINE_KEYS, type RunStore, type MetricRow, type ExportBundle } from './index';
+import { CARD_KEYS_V1 } from './schema';
 
 let dir: string;
 let store: RunStore;
@@ -101,6 +102,20 @@ describe('runs and lists', () => {
     expect(c).toBeGreaterThan(b);
     expect(reader.listRuns().map((r) => r.name)).toEqual(['c']);
     reader.close();
+  });
+
+  it('lists the same runs from cached cards as from a fresh query', () => {
+    expect([...HEADLINE_KEYS]).toEqual([...CARD_KEYS_V1]);
+    const id = makeRun('x', { task: { d: 4 } }, { tags: ['t'] });
+    const rec = store.recorder(id);
+    rec.metrics(rows('loss', [0, 1, 2], (s) => 3 - s));
+    rec.metrics(rows('lr', [0, 1, 2], () => 0.1));
+    rec.finish('completed');
+    const fromCards = store.listRuns();
+    const fresh = store.listRuns({ summaryKeys: [...HEADLINE_KEYS, 'not-logged'] });
+    expect(fromCards).toEqual(fresh);
+    expect(Object.keys(fromCards[0].metrics)).toEqual(['loss']);
+    expect(fromCards[0].rev).toBe(store.db.prepare('SELECT rev FROM runs WHERE id = ?').pluck().get(id));
   });
 
   it('groups seeds by config without the seed', () => {
