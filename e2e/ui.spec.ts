@@ -201,3 +201,63 @@ test('the runs table stays virtualized and responsive with 10k runs', async ({ p
   await page.getByTestId('runs-search').fill('');
   await page.screenshot({ path: `${SHOTS}/07-runs-10k.png` });
 });
+
+test('the compare view stays responsive with 100 runs', async ({ page, workbench }) => {
+  // Synthetic store replies (100 runs x 3 metrics, downsampled as requested) drive the real compare view.
+  const N = 100;
+  const keys = ['eval/greedy_accuracy', 'eval/greedy_length_median', 'eval/sampled_long_share'];
+  const runs = Array.from({ length: N }, (_, i) => ({
+    id: 200_000 + i,
+    name: `synthetic compare ${i}`,
+    status: 'completed',
+    createdAt: Date.now(),
+    startedAt: null,
+    finishedAt: null,
+    seed: i % 3,
+    groupKey: `g${Math.floor(i / 3)}`,
+    tags: [],
+    notes: '',
+    backend: 'wasm',
+    backendVersion: '4.22.0',
+    threads: 2,
+    parentRunId: null,
+    parentCheckpointId: null,
+    error: null,
+    config: { task: { kind: 'parity', d: 20, p_cot: (i % 10) / 20, chain: 'full' }, ntp: { steps: 600 }, rl: { steps: 400, algorithm: 'grpo', temperature: 1 }, seed: i % 3 },
+    progress: null,
+    last: {},
+  }));
+  // Like the store, reply with at most the requested number of points per series (1000 steps logged).
+  const seriesFor = (maxPoints: number) => {
+    const n = Math.min(1000, maxPoints);
+    const xs = Array.from({ length: n }, (_, j) => Math.round((j * 999) / (n - 1)));
+    return runs.flatMap((r, i) =>
+      keys.map((key) => {
+        const y = xs.map((x) => Math.min(1, 0.5 + (x > 600 ? (x - 600) / (400 + i) : 0) + 0.03 * Math.sin(x / 7 + i)));
+        return { runId: r.id, key, x: xs, y, min: y, max: y };
+      }),
+    );
+  };
+  await page.route('**/api/runs/list', (route) => route.fulfill({ json: { ok: true, data: runs } }));
+  await page.route('**/api/metrics/keys', (route) => route.fulfill({ json: { ok: true, data: keys } }));
+  await page.route('**/api/metrics/series', (route) =>
+    route.fulfill({ json: { ok: true, data: seriesFor((route.request().postDataJSON() as { maxPoints: number }).maxPoints) } }),
+  );
+  await openApp(page, workbench);
+  const t0 = Date.now();
+  await page.evaluate((ids) => (location.hash = `#/compare?ids=${ids.join(',')}`), runs.map((r) => r.id));
+  const chart = page.getByTestId('compare-chart-eval/greedy_accuracy');
+  await expect(chart).toHaveAttribute('data-series', /synthetic compare 99/);
+  const firstPaint = Date.now() - t0;
+  // A control change re-renders all three panels (300 lines, each with its faded raw curve).
+  const t1 = Date.now();
+  await page.getByTestId('x-samples').click();
+  await page.getByTestId('x-step').click();
+  await page.getByTestId('star-overlay').check();
+  await expect(page.getByTestId('compare-chart-eval/sampled_long_share')).toHaveAttribute('data-series', /STaR/);
+  const rerender = Date.now() - t1;
+  console.log(`compare with ${N} runs: first paint ${firstPaint} ms, control changes ${rerender} ms`);
+  expect(firstPaint).toBeLessThan(10_000);
+  expect(rerender).toBeLessThan(10_000);
+  await page.screenshot({ path: `${SHOTS}/08-compare-100-runs.png` });
+});

@@ -112,11 +112,13 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
   const { theme, smoothing } = spec;
   const smooth = smoothing > 0;
   const many = spec.lines.length > 12;
+  // Past a few dozen lines the faded raw curves are noise and double the drawing work.
+  const drawRaw = smooth && spec.lines.length <= 24;
   const series: SeriesOption[] = [];
 
   for (const line of spec.lines) {
     if (line.band) series.push(bandSeries(line));
-    if (smooth) {
+    if (drawRaw) {
       series.push({
         type: 'line',
         id: `${line.id}:raw`,
@@ -140,7 +142,8 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       z: 3,
       lineStyle: { width: many ? 1.25 : 1.75, color: line.color, type: line.dashed ? 'dashed' : 'solid' },
       itemStyle: { color: line.color },
-      emphasis: { focus: many ? 'series' : 'none' },
+      // Hover emphasis redraws every line: off when there are many.
+      emphasis: { disabled: many },
     });
   }
 
