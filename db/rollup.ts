@@ -5,6 +5,7 @@
 export const LEVELS = [1, 2, 3, 4, 5, 6] as const;
 export const TILE_BUCKETS = 32;
 export const levelWidth = (level: number): number => 4 ** level;
+const MAX_LEVEL = LEVELS[LEVELS.length - 1];
 
 // Record layout of one bucket.
 export const FIELDS = 10;
@@ -48,7 +49,7 @@ function addToRecord(d: Float64Array, o: number, step: number, v: number, sample
 export class KeyRollup {
   summary: KeySummary | undefined;
   private readonly current: (Tile | undefined)[] = [];
-  private readonly dirty = new Map<string, Tile>();
+  private readonly dirty = new Set<Tile>();
 
   constructor(summary?: KeySummary, latestTiles: Tile[] = []) {
     this.summary = summary ? { ...summary } : undefined;
@@ -77,16 +78,16 @@ export class KeyRollup {
       }
     }
     if (v === null) return;
-    for (const level of LEVELS) {
-      const bucket = Math.floor(step / levelWidth(level));
+    for (let level = 1, width = 4; level <= MAX_LEVEL; level++, width *= 4) {
+      const bucket = Math.floor(step / width);
       const tileNo = Math.floor(bucket / TILE_BUCKETS);
       let t = this.current[level];
-      if (!t || t.tile !== tileNo) {
+      if (t === undefined || t.tile !== tileNo) {
         t = { level, tile: tileNo, data: new Float64Array(TILE_BUCKETS * FIELDS) };
         this.current[level] = t;
       }
       addToRecord(t.data, (bucket - tileNo * TILE_BUCKETS) * FIELDS, step, v, samples, wall);
-      this.dirty.set(`${level}:${tileNo}`, t);
+      this.dirty.add(t);
     }
   }
 
