@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { installFastWasmKernels } from './fast-wasm';
+import { GemmWorker } from './wasm-gemm-worker';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -75,12 +76,18 @@ async function initNamed(name: BackendName, skipped: string[]): Promise<BackendI
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         wasm.setWasmPaths(wasmDistDir());
         await activate('wasm');
-        installFastWasmKernels();
+        // Opt-in second core for large matrix products (see wasm-gemm-worker.ts): on this
+        // (shared, virtualised) machine it has not yet measured faster, so it is off by default.
+        const wantWorker = gemmThreadsRequested() > 1;
+        const worker = wantWorker ? await GemmWorker.start() : null;
+        installFastWasmKernels({ worker });
+        const threads = worker ? 2 : wasm.getThreadsCount();
+        const workerNote = wantWorker && !worker ? ', GEMM worker failed to start' : '';
         return {
           name,
           version: wasm.version_wasm,
-          threads: wasm.getThreadsCount(),
-          note: `wasm ${wasm.version_wasm}, SIMD, 1 thread, fast matmul kernels${why}`,
+          threads,
+          note: `wasm ${wasm.version_wasm}, SIMD, ${threads === 1 ? '1 thread' : `${threads} threads (GEMM worker)`}, fast matmul kernels${workerNote}${why}`,
         };
       } catch (err) {
         throw new Error(`backend 'wasm' cannot load: ${firstLine(err)}`);
@@ -91,6 +98,12 @@ async function initNamed(name: BackendName, skipped: string[]): Promise<BackendI
       return { name, version: tf.version.tfjs, threads: 1, note: `cpu (pure JS, slow)${why}` };
     }
   }
+}
+
+/** WORKBENCH_WASM_THREADS=2 turns the GEMM worker on. */
+function gemmThreadsRequested(): number {
+  const v = Number(process.env.WORKBENCH_WASM_THREADS ?? '1');
+  return Number.isInteger(v) && v > 0 ? v : 1;
 }
 
 async function activate(backend: string): Promise<void> {

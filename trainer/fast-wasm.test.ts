@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
-import { fastWasmKernelsInstalled } from './fast-wasm';
+import { fastWasmKernelsInstalled, setGemmWorker } from './fast-wasm';
+import { GemmWorker } from './wasm-gemm-worker';
 import { generate, generateUncached } from './generate';
 import { GPT, type GPTConfig } from './model';
 import { makeTrainStep, maskedCrossEntropy } from './train-step';
@@ -59,6 +60,34 @@ describe('fast wasm kernels', () => {
       const plain = await on('cpu', run);
       expect(fast.shape, JSON.stringify(c)).toEqual(plain.shape);
       expect(maxRelDiff(fast.data, plain.data), JSON.stringify(c)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('splits large products with the GEMM worker bit-identically', async () => {
+    const worker = await GemmWorker.start();
+    expect(worker).not.toBeNull();
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[300, 64], [64, 96], false, false], // rows split
+      [[300, 64], [96, 64], false, true],
+      [[6, 100, 80], [6, 80, 96], false, false], // slices split
+      [[6, 100, 80], [80, 96], false, false], // shared b
+    ];
+    try {
+      for (const [sa, sb, ta, tb] of cases) {
+        const a = tf.randomNormal(sa, 0, 1, 'float32', 3);
+        const b = tf.randomNormal(sb, 0, 1, 'float32', 4);
+        setGemmWorker(null);
+        const one = tf.matMul(a, b, ta, tb).dataSync();
+        setGemmWorker(worker);
+        const jobs = worker!.jobs;
+        const two = tf.matMul(a, b, ta, tb).dataSync();
+        expect(worker!.jobs).toBe(jobs + 1);
+        expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer)), JSON.stringify([sa, sb])).toBe(true);
+        tf.dispose([a, b]);
+      }
+    } finally {
+      setGemmWorker(null);
+      await worker!.terminate();
     }
   });
 

@@ -18,6 +18,7 @@
 // Results equal the plain kernels up to float32 summation order (fast-wasm.test.ts checks).
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { GemmWorker } from './wasm-gemm-worker';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -45,8 +46,19 @@ const MIN_SLICE_MACS = 8 * 1024;
 
 let installed: tf.KernelConfig[] | null = null;
 
-/** Replace the wasm BatchMatMul and Sum kernels. Idempotent; no-op on other backends. */
-export function installFastWasmKernels(): void {
+/** Products with fewer multiply-adds than this stay on the main thread (a hand-off costs ~0.1 ms). */
+const SPLIT_MIN_MACS = 1 << 20;
+
+export interface FastWasmOptions {
+  /** A started GemmWorker: large products are split between it and the main thread. */
+  worker?: GemmWorker | null;
+}
+
+let sharedWorker: GemmWorker | null = null;
+
+/** Replace the wasm BatchMatMul, Sum and Identity kernels. Idempotent; no-op on other backends. */
+export function installFastWasmKernels(opts: FastWasmOptions = {}): void {
+  if (opts.worker !== undefined) sharedWorker = opts.worker;
   if (installed || tf.getBackend() !== 'wasm') return;
   const origMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
   const origSum = tf.getKernel(tf.Sum, 'wasm');
@@ -55,7 +67,10 @@ export function installFastWasmKernels(): void {
   const backend = tf.backend() as unknown as BackendWasmInternals;
   // Two rank-3 shape buffers on the heap, reused by every call (never freed: 24 bytes).
   const shapes = backend.wasm._malloc(24);
-  const ctx: Ctx = { backend, shapes, origMatMul: origMatMul.kernelFunc, origSum: origSum.kernelFunc, transpose: transpose.kernelFunc };
+  const ctx: Ctx = {
+    backend, shapes, origMatMul: origMatMul.kernelFunc, origSum: origSum.kernelFunc, transpose: transpose.kernelFunc,
+    worker: () => (sharedWorker?.healthy ? sharedWorker : null),
+  };
 
   tf.unregisterKernel(tf.BatchMatMul, 'wasm');
   tf.registerKernel({ kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: (args) => fastBatchMatMul(ctx, args) });
@@ -81,6 +96,11 @@ export function fastWasmKernelsInstalled(): boolean {
   return installed !== null;
 }
 
+/** Use (or stop using, with null) a second thread for large products. */
+export function setGemmWorker(worker: GemmWorker | null): void {
+  sharedWorker = worker;
+}
+
 interface Ctx {
   backend: BackendWasmInternals;
   /** Heap address of [aShape(3), bShape(3)] int32. */
@@ -88,6 +108,7 @@ interface Ctx {
   origMatMul: tf.KernelFunc;
   origSum: tf.KernelFunc;
   transpose: tf.KernelFunc;
+  worker: () => GemmWorker | null;
 }
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -168,21 +189,71 @@ function gemmSlices(
   batch: number, batchA: number, batchB: number, M: number, K: number, N: number,
 ): void {
   const { backend } = ctx;
-  const aInfo = backend.dataIdMap.get(a.dataId)!;
-  const bInfo = backend.dataIdMap.get(b.dataId)!;
-  const oInfo = backend.dataIdMap.get(out.dataId)!;
+  const aOff = backend.dataIdMap.get(a.dataId)!.memoryOffset;
+  const bOff = backend.dataIdMap.get(b.dataId)!.memoryOffset;
+  const oOff = backend.dataIdMap.get(out.dataId)!.memoryOffset;
+  const worker = batch * M * K * N >= SPLIT_MIN_MACS ? ctx.worker() : null;
+
+  // Split between the worker and this thread: rows of one product, or slices of a batch.
+  if (worker && batch === 1 && M >= 16) {
+    const m0 = M - (M >> 1); // this thread: rows [0, m0); the worker: [m0, M)
+    const Mw = M - m0;
+    handOff(ctx, worker, aOff + 4 * m0 * K, bOff, oOff + 4 * m0 * N, 1, Mw, K, N, true, () => {
+      gemmWithIds(ctx, a, b, out, m0, K, N);
+    });
+    return;
+  }
+  if (worker && batch > 1 && batchA === batch) {
+    const b0 = batch - (batch >> 1); // this thread: slices [0, b0); the worker: the rest
+    const bShared = batchB === 1;
+    handOff(ctx, worker, aOff + 4 * b0 * M * K, bShared ? bOff : bOff + 4 * b0 * K * N, oOff + 4 * b0 * M * N, batch - b0, M, K, N, bShared, () => {
+      for (let i = 0; i < b0; i++) gemmView(ctx, aOff + 4 * i * M * K, bShared ? bOff : bOff + 4 * i * K * N, oOff + 4 * i * M * N, M, K, N);
+    });
+    return;
+  }
+
   if (batch === 1) {
-    // Real ids: XNNPACK keeps the packed b cached on b's id until b is disposed (weights reused).
-    const w = backend.wasm;
-    w.HEAP32.set([1, M, K, 1, K, N], ctx.shapes >>> 2);
-    w._BatchMatMul(aInfo.id, ctx.shapes, 3, bInfo.id, ctx.shapes + 12, 3, 0, 0, oInfo.id);
+    gemmWithIds(ctx, a, b, out, M, K, N);
     return;
   }
   for (let i = 0; i < batch; i++) {
     const ia = batchA === 1 ? 0 : i;
     const ib = batchB === 1 ? 0 : i;
-    gemmView(ctx, aInfo.memoryOffset + 4 * ia * M * K, bInfo.memoryOffset + 4 * ib * K * N, oInfo.memoryOffset + 4 * i * M * N, M, K, N);
+    gemmView(ctx, aOff + 4 * ia * M * K, bOff + 4 * ib * K * N, oOff + 4 * i * M * N, M, K, N);
   }
+}
+
+/**
+ * One product on the tensors' own ids (first M rows of a and out): XNNPACK keeps the packed b
+ * cached on b's id until b is disposed, so weights used twice are packed once.
+ */
+function gemmWithIds(ctx: Ctx, a: TensorInfo, b: TensorInfo, out: TensorInfo, M: number, K: number, N: number): void {
+  const { backend } = ctx;
+  const w = backend.wasm;
+  w.HEAP32.set([1, M, K, 1, K, N], ctx.shapes >>> 2);
+  w._BatchMatMul(backend.dataIdMap.get(a.dataId)!.id, ctx.shapes, 3, backend.dataIdMap.get(b.dataId)!.id, ctx.shapes + 12, 3, 0, 0, backend.dataIdMap.get(out.dataId)!.id);
+}
+
+/**
+ * Copies `count` slices of A (and B, one or per slice) at the given heap byte offsets to the
+ * worker, runs `local` meanwhile, then copies the worker's C slices back to `cOff`.
+ */
+function handOff(
+  ctx: Ctx, worker: GemmWorker, aOff: number, bOff: number, cOff: number,
+  count: number, M: number, K: number, N: number, bShared: boolean, local: () => void,
+): void {
+  const nA = count * M * K;
+  const nB = (bShared ? 1 : count) * K * N;
+  const nC = count * M * N;
+  const data = worker.buffer(nA + nB + nC);
+  let heap = ctx.backend.wasm.HEAPF32;
+  data.set(heap.subarray(aOff >>> 2, (aOff >>> 2) + nA), 0);
+  data.set(heap.subarray(bOff >>> 2, (bOff >>> 2) + nB), nA);
+  worker.post(count, M, K, N, bShared);
+  local();
+  worker.wait();
+  heap = ctx.backend.wasm.HEAPF32; // the local GEMM may have grown the heap
+  heap.set(data.subarray(nA + nB, nA + nB + nC), cOff >>> 2);
 }
 
 /**
