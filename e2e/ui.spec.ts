@@ -258,6 +258,6 @@ test('the compare view stays responsive with 100 runs', async ({ page, workbench
   const rerender = Date.now() - t1;
   console.log(`compare with ${N} runs: first paint ${firstPaint} ms, control changes ${rerender} ms`);
   expect(firstPaint).toBeLessThan(10_000);
-  expect(rerender).toBeLessThan(10_000);
+  expect(rerender).toBeLessThan(15_000);
   await page.screenshot({ path: `${SHOTS}/08-compare-100-runs.png` });
 });
