@@ -255,6 +255,30 @@ describe('series', () => {
     expect(none).toMatchObject({ x: [], y: [], count: 0 });
   });
 
+  it('serves unchanged runs from cache and recomputes runs that changed', () => {
+    const a = makeRun('a', {});
+    const b = makeRun('b', {});
+    const recA = store.recorder(a);
+    recA.metrics(rows('loss', range(0, 5000), (s) => s));
+    recA.finish('completed');
+    const recB = store.recorder(b);
+    recB.metrics(rows('loss', range(0, 10), () => 1));
+    recB.flush();
+    const reader = openStore(store.path, { readonly: true });
+    const q = { runIds: [a, b], keys: ['loss', 'nope'], maxPoints: 100 };
+    const first = reader.series(q);
+    expect(first.map((s) => [s.runId, s.key, s.count])).toEqual([[a, 'loss', 5000], [a, 'nope', 0], [b, 'loss', 10], [b, 'nope', 0]]);
+    recB.metrics(rows('loss', range(10, 20), () => 2));
+    recB.flush();
+    const second = reader.series(q);
+    expect(second[0]).toBe(first[0]); // run a did not change: the same object
+    expect(second[2].count).toBe(20);
+    expect(second[2].y.at(-1)).toBe(2);
+    expect(reader.series({ ...q, maxPoints: 50 })[0].x.length).toBeLessThanOrEqual(50);
+    reader.close();
+    recB.finish('completed');
+  });
+
   it('downsampled buckets are exactly the min and max of the raw points', () => {
     const id = makeRun('random', {});
     const rec = store.recorder(id);

@@ -15,6 +15,7 @@ import { StoreError } from './errors';
 import { KeyIndex, SeriesWriter, summaryFromRow } from './series-writer';
 import { StoreRecorder } from './recorder';
 import { RunLister } from './run-list';
+import { SeriesCache } from './series-cache';
 import { groupSeries, series } from './queries';
 import { exportCsv, exportRuns, importBundle, type ExportBundle } from './transfer';
 
@@ -64,6 +65,7 @@ export class RunStore {
   readonly backupPath: string | undefined;
   private readonly recorders = new Map<number, StoreRecorder>();
   private readonly lister: RunLister;
+  private readonly seriesCache: SeriesCache;
 
   constructor(
     readonly path: string,
@@ -74,6 +76,7 @@ export class RunStore {
     this.backupPath = opened.backup;
     this.keys = new KeyIndex(this.db);
     this.lister = new RunLister(this.db, this.keys);
+    this.seriesCache = new SeriesCache(this.db);
   }
 
   close(): void {
@@ -222,8 +225,9 @@ export class RunStore {
 
   // ---- series ------------------------------------------------------------------------------
 
+  /** One series per (run, key), in query order. Returned objects are shared snapshots: read-only. */
   series(q: SeriesQuery): Series[] {
-    return series(this.db, this.keys, q);
+    return this.seriesCache.get(q, (missing) => series(this.db, this.keys, missing));
   }
 
   groupSeries(q: GroupSeriesQuery): GroupSeries[] {
