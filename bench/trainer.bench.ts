@@ -9,17 +9,20 @@
 //   - the headline preset's wall time (NTP then RL), if trainer/presets.ts provides it.
 // The last line is one JSON object.
 //
-// Flags: --steps N (timed NTP steps, default 10), --no-stock, --no-torch, --no-headline
+// Flags: --steps N (timed NTP steps, default 10), --no-stock, --no-2t, --no-torch, --no-headline
+// The 1-minute load average is printed: on a machine shared with other work every figure moves.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../trainer/backend';
-import { installFastWasmKernels, uninstallFastWasmKernels } from '../trainer/fast-wasm';
+import { installFastWasmKernels, setGemmWorker, uninstallFastWasmKernels } from '../trainer/fast-wasm';
 import { generate, generateUncached, type GenerateOptions } from '../trainer/generate';
 import { GPT, type GPTConfig } from '../trainer/model';
 import { makeTrainStep, maskedCrossEntropy } from '../trainer/train-step';
+import { GemmWorker } from '../trainer/wasm-gemm-worker';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -185,7 +188,8 @@ async function timeHeadline(): Promise<HeadlineTiming | { skipped: string }> {
     },
     progress(ev: { phase: string; stepsPerSec: number; step: number; totalSteps: number }) {
       if (ev.stepsPerSec > 0) rates[ev.phase] = ev.stepsPerSec;
-      process.stderr.write(`\r  headline ${ev.phase} ${ev.step}/${ev.totalSteps}   `);
+      if (process.stderr.isTTY) process.stderr.write(`\r  headline ${ev.phase} ${ev.step}/${ev.totalSteps}   `);
+      else if (ev.step === ev.totalSteps || ev.step % 100 === 0) process.stderr.write(`  headline ${ev.phase} ${ev.step}/${ev.totalSteps}\n`);
     },
   };
   const t0 = performance.now();
@@ -199,8 +203,10 @@ async function timeHeadline(): Promise<HeadlineTiming | { skipped: string }> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const load0 = os.loadavg()[0];
   const backend = await initBackend('auto');
   log(`backend: ${backend.note}`);
+  log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load0.toFixed(2)} at start`);
   log(`model: ${MODEL.nLayer} layers x ${MODEL.nEmbd} wide x ${MODEL.nHead} heads, mlp x${MODEL.mlpRatio}, batch ${B} x ${T} tokens, Adam`);
   const model = new GPT(MODEL, 1);
   log(`params: ${model.numParams}`);
@@ -216,6 +222,19 @@ async function main(): Promise<void> {
     stockStepMs = median(ntpStepTimes(model, 2, 1));
     installFastWasmKernels();
     log(`NTP step (TF.js stock wasm kernels): ${round(stockStepMs)} ms  -> fast kernels are ${round(stockStepMs / ntpStepMs)}x faster`);
+  }
+
+  // The opt-in second core (WORKBENCH_WASM_THREADS=2), measured in the same run.
+  let twoThreadStepMs: number | null = null;
+  if (backend.name === 'wasm' && backend.threads === 1 && !flag('--no-2t')) {
+    const worker = await GemmWorker.start();
+    if (worker) {
+      setGemmWorker(worker);
+      twoThreadStepMs = median(ntpStepTimes(model, Math.min(steps, 5), 1));
+      setGemmWorker(null);
+      await worker.terminate();
+      log(`NTP step with the GEMM worker (2 threads, opt-in): ${round(twoThreadStepMs)} ms`);
+    }
   }
 
   const cachedTps = samplingTokensPerSec(model, true, 256);
@@ -261,11 +280,16 @@ async function main(): Promise<void> {
   if ('skipped' in headline) log(`headline: null — ${headline.skipped}`);
   else log(`headline preset (NTP then RL): ${headline.seconds} s; its NTP step ${headline.ntpStepMs} ms, RL step ${headline.rlStepMs} ms; summary ${JSON.stringify(headline.summary)}`);
 
+  const load1 = os.loadavg()[0];
+  log(`load average ${load1.toFixed(2)} at the end`);
   console.log(
     JSON.stringify({
       backend: backend.name,
       threads: backend.threads,
+      loadAvgStart: round(load0, 2),
+      loadAvgEnd: round(load1, 2),
       ntpStepMs: round(ntpStepMs),
+      ntpStepMsTwoThreads: twoThreadStepMs === null ? null : round(twoThreadStepMs),
       stockWasmStepMs: stockStepMs === null ? null : round(stockStepMs),
       torchStepMs: torch ? torch.torchStepMs : null,
       ratioToTorch: ratioToTorch === null ? null : round(ratioToTorch, 2),
