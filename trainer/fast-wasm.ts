@@ -4,12 +4,14 @@
 // and both batch sizes are 1; everything else (every gradient matmul, every attention matmul)
 // takes a naive C loop that runs 10-40x slower. The replacement below:
 //   1. materialises a transposed operand (a JS loop on the WASM heap for one matrix, the WASM
-//      Transpose kernel for a batch of them), choosing for a^T @ b between transposing a and computing (b^T @ a)^T, whichever moves
-//      fewer floats;
+//      Transpose kernel for a batch of them), choosing for a^T @ b between transposing a and
+//      computing (b^T @ a)^T, whichever moves fewer floats (K-chunking these weight-gradient
+//      products to keep XNNPACK's packed operand in cache was tried: never faster here);
 //   2. runs a batched product as one XNNPACK GEMM per batch slice, handing the C side *views*
 //      into the operands' heap memory (extra tensor ids registered at offsets), so no slice or
 //      concat copies are made;
-//   3. keeps the naive kernel for products too small for the per-call overhead to pay off.
+//   3. keeps the naive kernel for products too small for the per-call overhead to pay off;
+//   4. optionally hands half of each large product to a worker thread (wasm-gemm-worker.ts).
 // Sum over leading axes (bias-like and LayerNorm-gain gradients, broadcast adds) is replaced
 // by a JS row-sum on the heap: the WASM kernel transposes first and runs ~10x slower.
 // Identity (tf.clone, which the gradient tape calls on every tensor it saves for the backward
