@@ -19,7 +19,7 @@ export class StoreRecorder implements RunRecorder {
   private readonly insertSample: Database.Statement;
   /** A failure in a timer flush, rethrown to the caller at its next call. */
   private failure: unknown;
-  private closed = false;
+  private done = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -95,8 +95,12 @@ export class StoreRecorder implements RunRecorder {
   }
 
   /** Stops the flush timer without writing (finish() calls it). */
+  get closed(): boolean {
+    return this.done;
+  }
+
   close(): void {
-    this.closed = true;
+    this.done = true;
     clearInterval(this.timer);
   }
 
@@ -137,6 +141,6 @@ export class StoreRecorder implements RunRecorder {
       this.failure = undefined;
       throw err;
     }
-    if (this.closed) throw new Error(`recorder of run ${this.runId} is closed`);
+    if (this.done) throw new Error(`recorder of run ${this.runId} is closed`);
   }
 }

@@ -79,8 +79,17 @@ export class RunStore {
     this.seriesCache = new SeriesCache(this.db);
   }
 
+  /** Flushes recorders that were not finished (best effort), then closes the connection. */
   close(): void {
-    for (const r of this.recorders.values()) r.close();
+    for (const r of this.recorders.values()) {
+      try {
+        if (!r.closed) r.flush();
+      } catch {
+        // closing anyway: what could not be written is lost, as in a crash
+      }
+      r.close();
+    }
+    this.recorders.clear();
     if (this.db.open) this.db.close();
   }
 
