@@ -199,6 +199,14 @@ test('the runs table stays virtualized and responsive with 10k runs', async ({ p
   await expect(page.getByTestId('runs-count')).toContainText('1 of 10000');
   expect(Date.now() - t0).toBeLessThan(5000);
   await page.getByTestId('runs-search').fill('');
+  // Keyboard: arrows move the cursor, Space selects, Enter opens.
+  await scroller.evaluate((el) => (el.scrollTop = 0));
+  await scroller.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('runs-count')).toContainText('1 selected');
+  await expect(page.locator('[data-testid="run-row"][data-run-id="109998"]')).toHaveAttribute('aria-selected', 'true');
   await page.screenshot({ path: `${SHOTS}/07-runs-10k.png` });
 });
 
