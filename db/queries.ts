@@ -1,11 +1,11 @@
 // Compare-view reads: downsampled series per (run, key) and seed-group aggregates. Long series
 // are read from rollup tiles (see rollup.ts), never by scanning raw metrics.
-import { stmt } from './statements';
 import type Database from 'better-sqlite3';
 import type { GroupSeries, Series, SeriesQuery } from './records';
 import type { KeyIndex } from './series-writer';
 import { summaryFromRow } from './series-writer';
 import { blobToFloats, bucketMeans, chooseGrid, minMaxPoints, pointsToRecords, type KeySummary, type XAxis } from './rollup';
+import { stmt } from './statements';
 
 type Raw = [number, number | null, number, number]; // step, value, samples, wall
 

@@ -1,10 +1,10 @@
 // The single writer of one run. Metrics and samples are buffered and written in one
 // transaction at least every second, so a crash loses at most the last second.
-import { stmt } from './statements';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { CheckpointInput, MetricRow, RunRecorder, RunStatus, RuntimeInfo, SampleRow } from './types';
 import { KeyIndex, SeriesWriter } from './series-writer';
+import { stmt } from './statements';
 
 export const FLUSH_INTERVAL_MS = 1000;
 /** Also flush when this many rows wait, to bound memory and transaction size. */

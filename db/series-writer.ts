@@ -1,10 +1,10 @@
 // Writes metric rows of one run together with their summaries and rollup tiles, inside the
 // caller's transaction. The fast path assumes steps grow per key (what a trainer logs); a row
 // at or before a key's last step (resume, re-log) is upserted and that key is rebuilt.
-import { stmt } from './statements';
 import type Database from 'better-sqlite3';
 import type { MetricRow } from './types';
-import { KeyRollup, LEVELS, fullTile, tileToBlob, type KeySummary, type Tile } from './rollup';
+import { KeyRollup, fullTile, tileToBlob, type KeySummary, type Tile } from './rollup';
+import { stmt } from './statements';
 
 /** Interned metric names, shared by everything using one connection. */
 export class KeyIndex {
@@ -222,4 +222,3 @@ export class SeriesWriter {
   }
 }
 
-export { LEVELS };

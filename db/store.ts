@@ -1,6 +1,5 @@
 // RunStore: one connection to a run store file. Write connections create runs and hand out
 // recorders (one per run, each in its own process); read-only connections serve the UI.
-import { stmt } from './statements';
 import fs from 'node:fs';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
@@ -18,6 +17,7 @@ import { RunLister } from './run-list';
 import { SeriesCache } from './series-cache';
 import { groupSeries, series } from './queries';
 import { exportCsv, exportRuns, importBundle, type ExportBundle } from './transfer';
+import { stmt } from './statements';
 
 interface RunDbRow {
   id: number; name: string; status: RunStatus; created_at: number; started_at: number | null;

@@ -1,12 +1,12 @@
 // Export of runs to a JSON bundle or long-format CSV, and import of bundles into another
 // store under new ids (parent links remapped). This is how runs from other machines come home.
-import { stmt } from './statements';
 import { z } from 'zod';
 import type { RunStore } from './store';
 import type { MetricRow, Phase } from './types';
 import { SeriesWriter } from './series-writer';
 import { StoreError } from './errors';
 import { LATEST_VERSION } from './schema';
+import { stmt } from './statements';
 
 const phase = z.enum(['ntp', 'rl']);
 /** JSON has no NaN or infinities: they travel as strings. SQLite stores NaN as null. */
