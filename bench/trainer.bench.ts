@@ -46,19 +46,28 @@ const log = (msg: string) => console.log(msg);
 // ---------------------------------------------------------------------------------------------
 // NTP step
 
+/** CPU milliseconds (user + system, all threads) per timed step of the last ntpStepTimes call. */
+let lastCpuMs: number[] = [];
+
 function ntpStepTimes(model: GPT, steps: number, warmup: number): number[] {
   const idx = tf.randomUniformInt([B, T], 0, MODEL.vocabSize, 1) as tf.Tensor2D;
   const tgt = tf.randomUniformInt([B, T], 0, MODEL.vocabSize, 2) as tf.Tensor2D;
   const mask = tf.ones([B, T]) as tf.Tensor2D;
   const step = makeTrainStep(model, tf.train.adam(1e-3), (m) => maskedCrossEntropy(m.forward(idx), tgt, mask), { clipNorm: 1 });
   const times: number[] = [];
+  lastCpuMs = [];
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = step(null);
     r.loss.dataSync(); // the backends here are synchronous; this only makes the timing honest elsewhere
     r.loss.dispose();
     r.gradNorm.dispose();
-    if (i >= warmup) times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    if (i >= warmup) {
+      times.push(performance.now() - t0);
+      lastCpuMs.push((c.user + c.system) / 1000);
+    }
   }
   tf.dispose([idx, tgt, mask]);
   return times;
@@ -134,6 +143,7 @@ function rlStepTimes(model: GPT, steps: number): { rolloutMs: number[]; updateMs
 interface TorchResult {
   torchStepMs: number;
   torchStepMsMin: number;
+  torchStepCpuMs: number;
   torchVersion: string;
   threads: number;
   blas: string;
@@ -214,7 +224,8 @@ async function main(): Promise<void> {
   const steps = numArg('--steps', 10);
   const ntp = ntpStepTimes(model, steps, 3);
   const ntpStepMs = median(ntp);
-  log(`NTP step (fast kernels): median ${round(ntpStepMs)} ms, min ${round(Math.min(...ntp))} ms over ${steps} steps`);
+  const ntpCpuMs = median(lastCpuMs);
+  log(`NTP step (fast kernels): median ${round(ntpStepMs)} ms, min ${round(Math.min(...ntp))} ms over ${steps} steps; CPU time ${round(ntpCpuMs)} ms per step`);
 
   let stockStepMs: number | null = null;
   if (backend.name === 'wasm' && !flag('--no-stock')) {
@@ -264,7 +275,11 @@ async function main(): Promise<void> {
     }
   }
   const ratioToTorch = torch ? ntpStepMs / torch.torchStepMs : null;
-  log(torch ? `PyTorch step (same model, same run): median ${torch.torchStepMs} ms, min ${torch.torchStepMsMin} ms [${torchNote}] -> ratio ${round(ratioToTorch!, 2)}` : `PyTorch: ${torchNote}`);
+  log(torch ? `PyTorch step (same model, same run): median ${torch.torchStepMs} ms, min ${torch.torchStepMsMin} ms, CPU time ${torch.torchStepCpuMs} ms [${torchNote}] -> ratio ${round(ratioToTorch!, 2)}` : `PyTorch: ${torchNote}`);
+  // Under load wall times swing with the other processes; CPU time per step is steadier. With
+  // both cores free, torch's wall time is about its CPU time / threads, ours about our CPU time.
+  const cpuRatio = torch ? ntpCpuMs / (torch.torchStepCpuMs / torch.threads) : null;
+  if (cpuRatio !== null) log(`  by CPU time: ours ${round(ntpCpuMs)} ms vs torch ${torch!.torchStepCpuMs} ms over ${torch!.threads} threads -> ratio ${round(cpuRatio, 2)} (estimate for an idle machine)`);
   if (torch?.blas.includes('libblas.so.3') && !torch.blas.includes('openblas')) {
     log('  warning: torch uses the reference BLAS; install libopenblas0-pthread or the comparison flatters us');
   }
@@ -289,10 +304,13 @@ async function main(): Promise<void> {
       loadAvgStart: round(load0, 2),
       loadAvgEnd: round(load1, 2),
       ntpStepMs: round(ntpStepMs),
+      ntpStepCpuMs: round(ntpCpuMs),
       ntpStepMsTwoThreads: twoThreadStepMs === null ? null : round(twoThreadStepMs),
       stockWasmStepMs: stockStepMs === null ? null : round(stockStepMs),
       torchStepMs: torch ? torch.torchStepMs : null,
+      torchStepCpuMs: torch ? torch.torchStepCpuMs : null,
       ratioToTorch: ratioToTorch === null ? null : round(ratioToTorch, 2),
+      ratioToTorchByCpuTime: cpuRatio === null ? null : round(cpuRatio, 2),
       rlStepMs: round(rlStepMs),
       cachedTokensPerSec: Math.round(cachedTps),
       uncachedTokensPerSec: Math.round(uncachedTps),
