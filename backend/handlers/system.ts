@@ -3,6 +3,7 @@ import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { probeBackends } from '../backends';
 import { PRESETS } from '../../trainer/presets';
+import { studyPresets } from '../../trainer/studies';
 import { validateConfig } from '../../trainer/config';
 
 type SystemHandlers = Pick<Handlers, 'system/info' | 'system/backends' | 'presets/list' | 'config/validate'>;
@@ -20,7 +21,8 @@ export function systemHandlers(ctx: ServiceContext): SystemHandlers {
       electronVersion: process.versions.electron ?? null,
     }),
     'system/backends': () => probeBackends(),
-    'presets/list': () => PRESETS.map((p) => ({ ...p })),
+    // The headline presets first, then one group per study of the paper.
+    'presets/list': () => [...PRESETS, ...studyPresets()].map((p) => ({ ...p })),
     'config/validate': ({ config }) => {
       const result = validateConfig(config);
       return result.ok ? { ok: true, errors: [], config: result.config } : { ok: false, errors: result.errors, config: null };
