@@ -7,7 +7,7 @@ no biases anywhere; GPT-2 init. One step = forward, mean cross-entropy over all 
 Adam update. Prints one JSON line.
 
 Usage: python3 bench/torch_ref.py [--layers 2] [--width 128] [--heads 4] [--batch 32] [--seq 64]
-       [--vocab 4] [--steps 10] [--warmup 3]
+       [--vocab 4] [--steps 10] [--warmup 3] [--threads 0]
 """
 import argparse
 import json
@@ -88,10 +88,10 @@ def main():
     ap.add_argument('--vocab', type=int, default=4)
     ap.add_argument('--steps', type=int, default=10)
     ap.add_argument('--warmup', type=int, default=3)
+    ap.add_argument('--threads', type=int, default=0, help='0 = every core (what a researcher would run)')
     args = ap.parse_args()
 
-    # Use every core this machine has, as a researcher running PyTorch would.
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(args.threads or os.cpu_count() or 1)
     torch.manual_seed(0)
     model = GPT(args.vocab, args.seq, args.layers, args.heads, args.width, args.mlp_ratio)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)

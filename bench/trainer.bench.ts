@@ -159,9 +159,9 @@ function findTorchPython(): string | null {
   return null;
 }
 
-function torchStep(py: string, steps: number): TorchResult | { error: string } {
+function torchStep(py: string, steps: number, threads = 0): TorchResult | { error: string } {
   const script = path.join(here, 'torch_ref.py');
-  const r = spawnSync(py, [script, '--steps', String(steps), '--layers', '2', '--width', '128', '--heads', '4', '--batch', String(B), '--seq', String(T), '--vocab', '4'], {
+  const r = spawnSync(py, [script, '--steps', String(steps), '--threads', String(threads), '--layers', '2', '--width', '128', '--heads', '4', '--batch', String(B), '--seq', String(T), '--vocab', '4'], {
     encoding: 'utf8',
   });
   if (r.status !== 0) return { error: (r.stderr || 'failed').trim().split('\n').pop() ?? 'failed' };
@@ -261,6 +261,7 @@ async function main(): Promise<void> {
   model.dispose();
 
   let torch: TorchResult | null = null;
+  let torch1: TorchResult | null = null;
   let torchNote = 'skipped (--no-torch)';
   if (!flag('--no-torch')) {
     const py = findTorchPython();
@@ -271,6 +272,9 @@ async function main(): Promise<void> {
       else {
         torch = r;
         torchNote = `${py}, torch ${r.torchVersion}, ${r.threads} threads, BLAS ${r.blas}`;
+        // Also on one core, like our default WASM path.
+        const r1 = torchStep(py, steps, 1);
+        if (!('error' in r1)) torch1 = r1;
       }
     }
   }
@@ -279,6 +283,7 @@ async function main(): Promise<void> {
   // Under load wall times swing with the other processes; CPU time per step is steadier. With
   // both cores free, torch's wall time is about its CPU time / threads, ours about our CPU time.
   const cpuRatio = torch ? ntpCpuMs / (torch.torchStepCpuMs / torch.threads) : null;
+  if (torch1) log(`  PyTorch on 1 thread: median ${torch1.torchStepMs} ms -> our 1-thread step is ${round(ntpStepMs / torch1.torchStepMs, 2)}x its time`);
   if (cpuRatio !== null) log(`  by CPU time: ours ${round(ntpCpuMs)} ms vs torch ${torch!.torchStepCpuMs} ms over ${torch!.threads} threads -> ratio ${round(cpuRatio, 2)} (estimate for an idle machine)`);
   if (torch?.blas.includes('libblas.so.3') && !torch.blas.includes('openblas')) {
     log('  warning: torch uses the reference BLAS; install libopenblas0-pthread or the comparison flatters us');
@@ -309,6 +314,7 @@ async function main(): Promise<void> {
       stockWasmStepMs: stockStepMs === null ? null : round(stockStepMs),
       torchStepMs: torch ? torch.torchStepMs : null,
       torchStepCpuMs: torch ? torch.torchStepCpuMs : null,
+      torchStepMsOneThread: torch1 ? torch1.torchStepMs : null,
       ratioToTorch: ratioToTorch === null ? null : round(ratioToTorch, 2),
       ratioToTorchByCpuTime: cpuRatio === null ? null : round(cpuRatio, 2),
       rlStepMs: round(rlStepMs),
