@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: () => import('./commands/list'),
   export: () => import('./commands/export'),
   import: () => import('./commands/import'),
+  reproduce: () => import('./commands/reproduce'),
+  sweep: () => import('./commands/sweep'),
 };
 
 async function usage(): Promise<string> {
