@@ -77,12 +77,12 @@ function accText(s: LabelStats): string {
 
 type Verdict = Omit<ClaimResult, 'id' | 'text'>;
 
-function noData(labels: string[]): Verdict {
+function noData(labels: readonly string[]): Verdict {
   return { measured: `no measurement for ${labels.join(', ')} (run missing or failed)`, pass: null };
 }
 
 /** Stats for every label, or the labels that lack the needed value. */
-function need(runs: readonly RunMeasurement[], labels: string[], field: 'acc' | 'length' | 'longShare'): LabelStats[] | Verdict {
+function need(runs: readonly RunMeasurement[], labels: readonly string[], field: 'acc' | 'length' | 'longShare'): LabelStats[] | Verdict {
   const all = labels.map((l) => stats(runs, l));
   const missing = labels.filter((_, i) => all[i] === null || all[i]![field] === null);
   return missing.length ? noData(missing) : (all as LabelStats[]);

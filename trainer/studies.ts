@@ -36,15 +36,15 @@ export type ClaimRule =
   /** NTP alone near chance: greedy accuracy <= maxAccuracy and median greedy length 1. */
   | { kind: 'near-chance'; label: string; maxAccuracy: number }
   /** Sampled long share within tolerance of the run's p_cot (length calibration). */
-  | { kind: 'calibrated'; labels: string[]; tolerance: number }
+  | { kind: 'calibrated'; labels: readonly string[]; tolerance: number }
   /** Greedy accuracy >= minAccuracy and median greedy length = the long response's length. */
-  | { kind: 'solves'; labels: string[]; minAccuracy: number }
+  | { kind: 'solves'; labels: readonly string[]; minAccuracy: number }
   /** Greedy accuracy of `better` exceeds that of `worse` by at least margin. */
   | { kind: 'beats'; better: string; worse: string; margin: number }
   /** Greedy accuracy <= chance for every `below` run and >= solved for every `above` run. */
-  | { kind: 'threshold-flip'; below: string[]; above: string[]; chance: number; solved: number }
+  | { kind: 'threshold-flip'; below: readonly string[]; above: readonly string[]; chance: number; solved: number }
   /** RL lifts the sampled long share past 1/3 (from the value at its start). */
-  | { kind: 'long-share-rises'; labels: string[] }
+  | { kind: 'long-share-rises'; labels: readonly string[] }
   /** The RL long share per step against p_next = 2p/(1+p) from the same start; passes when it reaches `target`. */
   | { kind: 'star-recursion'; label: string; target: number };
 
@@ -90,17 +90,16 @@ const SCALES: Record<StudyScale, Scale> = {
   quick: {
     seeds: [0],
     d: 10,
-    model: { layers: 2, heads: 2, width: 32, mlpRatio: 4 },
-    ntp: { steps: 200, batchSize: 32, evalEvery: 25, checkpointEvery: 0, warmupSteps: 10 },
-    rl: { steps: 20, promptsPerStep: 8, groupSize: 8, evalEvery: 5 },
+    ntp: { steps: 250, evalEvery: 25, warmupSteps: 10 },
+    rl: { steps: 20, promptsPerStep: 8, evalEvery: 5 },
     eval: { heldOut: 128, samplesToLog: 4 },
-    multiplication: { digits: 2, ntpSteps: 200 },
+    multiplication: { digits: 2, ntpSteps: 250 },
   },
   tiny: {
     seeds: [0],
     d: 6,
     model: { layers: 1, heads: 2, width: 16, mlpRatio: 2 },
-    ntp: { steps: 12, batchSize: 16, evalEvery: 6, checkpointEvery: 0, warmupSteps: 2 },
+    ntp: { steps: 12, batchSize: 16, evalEvery: 6, warmupSteps: 2 },
     rl: { steps: 3, promptsPerStep: 4, groupSize: 4, evalEvery: 3 },
     eval: { heldOut: 16, samplesToLog: 2 },
     multiplication: { digits: 1, ntpSteps: 12 },
@@ -119,10 +118,14 @@ function baseAt(scale: StudyScale): { ntp: ExperimentConfig; rl: RlConfig } {
   const s = SCALES[scale];
   if (!h.rl) throw new Error('the headline preset has no RL section');
   const task = h.task.kind === 'parity' && s.d !== undefined ? { ...h.task, d: s.d } : h.task;
+  const ntpSection = { ...h.ntp, ...s.ntp };
+  // Checkpoints at every 5% of NTP: RL can branch from early, middle or late ones, and every study
+  // whose NTP run has this same config shares one run (reproduce reuses it).
+  ntpSection.checkpointEvery = Math.max(1, Math.round(ntpSection.steps / 20));
   const ntp = parseConfig({
     task,
     model: s.model ?? h.model,
-    ntp: { ...h.ntp, ...s.ntp },
+    ntp: ntpSection,
     rl: null,
     eval: { ...h.eval, ...s.eval },
     seed: 0,
@@ -230,7 +233,7 @@ export function getStudies(scale: StudyScale = 'full', seedCount?: number): Stud
 
   // 3. Where RL starts: early, middle and late NTP checkpoints.
   {
-    const parent = { ...base, ntp: { ...base.ntp, checkpointEvery: Math.max(1, Math.round(steps / 20)) } };
+    const parent = base;
     studies.push({
       name: 'rl-start',
       title: 'RL from early, middle and late NTP checkpoints',
