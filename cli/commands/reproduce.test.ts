@@ -1,0 +1,90 @@
+// `workbench reproduce` end to end on the seconds-scale (--tiny) study: real trainer processes, a
+// real store file, the branched RL run, the tags, the report and the claim table.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../db';
+import type { ExperimentConfig } from '../../trainer/config';
+import { main } from '../main';
+
+let dir: string;
+
+async function workbench(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const realOut = process.stdout.write.bind(process.stdout);
+  const realErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = realOut;
+    process.stderr.write = realErr;
+  }
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-reproduce-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('workbench reproduce', () => {
+  it('refuses an unknown study and bad seeds without touching the store', async () => {
+    const db = path.join(dir, 'none.sqlite');
+    const bad = await workbench('reproduce', 'nope', '--db', db);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown study 'nope'");
+    expect((await workbench('reproduce', 'threshold', '--seeds', '0', '--db', db)).code).toBe(2);
+    expect(fs.existsSync(db)).toBe(false);
+  });
+
+  it('runs ntp-vs-rl: NTP, RL branched from its last checkpoint, NTP continued; report and claim table', async () => {
+    const db = path.join(dir, 'runs.sqlite');
+    const out = path.join(dir, 'report.html');
+    const r = await workbench('reproduce', 'ntp-vs-rl', '--tiny', '--db', db, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+
+    // The claim table on stdout: a header and one row per claim of the study, each with a verdict.
+    const rows = r.stdout.trim().split('\n');
+    expect(rows[0]).toBe('| study | claim (SCIENCE.md) | measured | verdict |');
+    expect(rows.slice(2)).toHaveLength(4);
+    for (const row of rows.slice(2)) expect(row).toMatch(/^\| ntp-vs-rl \| .+ \| .+ \| \*\*(PASS|FAIL)\*\* \|$/);
+    expect(r.stderr).toMatch(/\[2\/3\] ntp-vs-rl\/ntp\+rl seed=0: run 2 from checkpoint #\d+ \(step 12\) of run 1/);
+
+    const store = openStore(db);
+    try {
+      const runs = store.listRuns({ order: 'id-asc', summaryKeys: 'all' });
+      expect(runs.map((x) => [x.name, x.status])).toEqual([
+        ['ntp-vs-rl/ntp seed=0', 'completed'],
+        ['ntp-vs-rl/ntp+rl seed=0', 'completed'],
+        ['ntp-vs-rl/ntp-continued seed=0', 'completed'],
+      ]);
+      for (const x of runs) expect(x.tags).toContain('study:ntp-vs-rl');
+      const [ntp, rl, continued] = runs.map((x) => x.config as ExperimentConfig) as [ExperimentConfig, ExperimentConfig, ExperimentConfig];
+      // The RL run starts from the parent's final NTP checkpoint and has no NTP of its own.
+      const last = store.listCheckpoints(runs[0]!.id).filter((c) => c.phase === 'ntp').at(-1)!;
+      expect(last.step).toBe(ntp.ntp.steps);
+      expect(rl.ntp.steps).toBe(0);
+      expect(rl.rl?.fromCheckpoint).toEqual({ runId: runs[0]!.id, checkpointId: last.id });
+      expect([runs[1]!.parentRunId, runs[1]!.parentCheckpointId]).toEqual([runs[0]!.id, last.id]);
+      expect(runs[1]!.metrics['reward']?.count).toBeGreaterThan(0);
+      // NTP continued sees the RL phase's samples as extra NTP steps.
+      const rlSamples = rl.rl!.steps * rl.rl!.promptsPerStep * rl.rl!.groupSize;
+      expect(continued.ntp.steps).toBe(ntp.ntp.steps + Math.ceil(rlSamples / ntp.ntp.batchSize));
+      expect(runs[2]!.lastStep).toBe(continued.ntp.steps);
+    } finally {
+      store.close();
+    }
+
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('<h2>Claim table</h2>');
+    expect(html).toContain('NTP followed by RL reaches about 100%');
+    expect(html).toContain('ntp-vs-rl/ntp+rl seed=0');
+    expect(html).toMatch(/class="verdict (pass|fail)"/);
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  }, 120_000);
+});
