@@ -75,6 +75,8 @@ export const contract = {
     }),
   ),
   'runs/stop': method<{ stopped: boolean }>()(z.object({ id: runId })),
+  /** Re-queues an interrupted, stopped or failed run from its last checkpoint (from the start without one). */
+  'runs/resume': method<{ runIds: number[]; fromStep: number | null }>()(z.object({ id: runId })),
   'runs/update': method<RunSummary>()(
     z.object({
       id: runId,

@@ -9,7 +9,7 @@ import { defaultRunName } from '../run-names';
 
 type RunHandlers = Pick<
   Handlers,
-  'runs/list' | 'runs/get' | 'runs/start' | 'runs/branch' | 'runs/stop' | 'runs/update' | 'runs/delete' | 'runs/checkpoints' | 'runs/samples'
+  'runs/list' | 'runs/get' | 'runs/start' | 'runs/branch' | 'runs/stop' | 'runs/resume' | 'runs/update' | 'runs/delete' | 'runs/checkpoints' | 'runs/samples'
 >;
 
 /** Validates every config first: a sweep with one bad combination starts nothing. */
@@ -89,6 +89,17 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
         return { stopped: true };
       }
       return { stopped: false };
+    },
+    'runs/resume': ({ id }) => {
+      const run = requireRun(id);
+      if (!['interrupted', 'stopped', 'failed'].includes(run.status) || trainers.isRunning(id)) {
+        throw new ApiError('conflict', `run ${id} is ${run.status}: only interrupted, stopped or failed runs can resume`);
+      }
+      // Drops what was logged after the last checkpoint and re-queues; the trainer picks up from that checkpoint.
+      const checkpoint = store.prepareResume(id);
+      hub.emit({ type: 'run/status', runId: id, status: 'queued', error: null });
+      queue.enqueue(id);
+      return { runIds: [id], fromStep: checkpoint?.step ?? null };
     },
     'runs/update': ({ id, ...patch }) => {
       requireRun(id);
