@@ -117,12 +117,15 @@ function gelu(x: tf.Tensor2D): tf.Tensor2D {
 /** [B*T, C] -> [B, nHead, T, hs] */
 function splitHeads(x: tf.Tensor2D, B: number, T: number, nHead: number): tf.Tensor4D {
   const hs = x.shape[1] / nHead;
+  // One token (cached decoding): the transpose only moves a size-1 axis, a reshape does it free.
+  if (T === 1) return tf.reshape(x, [B, nHead, 1, hs]);
   return tf.transpose(tf.reshape(x, [B, T, nHead, hs]), [0, 2, 1, 3]);
 }
 
 /** [B, nHead, T, hs] -> [B*T, C] */
 function mergeHeads(y: tf.Tensor4D): tf.Tensor2D {
   const [B, nHead, T, hs] = y.shape;
+  if (T === 1) return tf.reshape(y, [B, nHead * hs]);
   return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * T, nHead * hs]);
 }
 
