@@ -33,6 +33,9 @@ export async function initBackend(pref: BackendName | 'auto'): Promise<BackendIn
     }
     return current.info;
   }
+  // PROD silences TF.js's console warnings, e.g. the cpu backend's "install our node backend"
+  // banner: our note already says which backend runs and why.
+  tf.enableProdMode();
   const info = pref === 'auto' ? await initAuto() : await initNamed(pref, []);
   current = { pref, info };
   return info;
