@@ -4,7 +4,7 @@
 import type { RunStore } from '../db';
 import { buildComparisonReport } from '../backend/report';
 import type { ClaimResult, RunMeasurement } from '../trainer/claims';
-import type { Study, StudyScale } from '../trainer/studies';
+import type { Study } from '../trainer/studies';
 
 export interface StudyOutcome {
   study: Study;
@@ -15,7 +15,8 @@ export interface StudyOutcome {
 }
 
 export interface ReproduceSummary {
-  scale: StudyScale;
+  /** The scale, possibly with a note (a report written while the reproduction runs). */
+  scale: string;
   seeds: number;
   command: string;
   wallSeconds: number;
@@ -49,7 +50,7 @@ function claimRowsHtml(outcomes: readonly StudyOutcome[], withStudy: boolean): s
     .flatMap((o) =>
       o.claims.map((c) => {
         const cls = c.pass === null ? 'nodata' : c.pass ? 'pass' : 'fail';
-        return `<tr>${withStudy ? `<td><a href="#study-${esc(o.study.name)}">${esc(o.study.name)}</a></td>` : ''}<td>${esc(c.text)}</td><td>${esc(c.measured)}</td><td class="verdict ${cls}">${verdict(c.pass)}</td></tr>`;
+        return `<tr>${withStudy ? `<td class="study"><a href="#study-${esc(o.study.name)}">${esc(o.study.name)}</a></td>` : ''}<td>${esc(c.text)}</td><td>${esc(c.measured)}</td><td class="verdict ${cls}">${verdict(c.pass)}</td></tr>`;
       }),
     )
     .join('');
@@ -115,6 +116,7 @@ ${measurementsHtml(o.measurements)}
 <title>Reproduction of arXiv 2510.11495 (${esc(summary.scale)})</title>
 <style>${style}
 .claims td.verdict { font-weight: 700; white-space: nowrap; }
+.claims td.study { white-space: nowrap; }
 .verdict.pass { color: #1a7f37; } .verdict.fail { color: #cf222e; } .verdict.nodata { color: #9a6700; }
 section.study { margin-top: 40px; }
 h2.study-title { font-size: 18px; }

@@ -158,6 +158,14 @@ export async function run(argv: string[]): Promise<number> {
   const sharedRuns = new Map<string, { runId: number; title: string }>();
   const outcomes: StudyOutcome[] = [];
   let index = 0;
+  const command = `workbench reproduce ${argv.join(' ')}`.trim();
+  const writeReport = async (complete: boolean): Promise<number> => {
+    const wallSeconds = (Date.now() - started) / 1000;
+    const partial = complete ? '' : ` (in progress: ${outcomes.length} of ${args.studies.length} studies)`;
+    const html = await buildReproduceReport(store, outcomes, { scale: `${args.scale}${partial}`, seeds: args.seeds, command, wallSeconds, storePath: store.path, failedRuns }, appVersion());
+    writeFileSync(args.out, html);
+    return wallSeconds;
+  };
   process.stderr.write(`reproduce: ${args.studies.map((s) => s.name).join(', ')} at ${args.scale} scale, ${total} runs -> ${store.path}\n`);
 
   try {
@@ -241,6 +249,8 @@ export async function run(argv: string[]): Promise<number> {
         claims: study.claims.map((c) => evaluateClaim(c, measurements)),
         wallSeconds: (Date.now() - studyStart) / 1000,
       });
+      // The report so far: a long reproduction leaves something to read if it is cut short.
+      if (outcomes.length < args.studies.length) await writeReport(false);
       if (stopped) break;
     }
   } finally {
@@ -248,10 +258,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   try {
-    const wallSeconds = (Date.now() - started) / 1000;
-    const command = `workbench reproduce ${argv.join(' ')}`.trim();
-    const html = await buildReproduceReport(store, outcomes, { scale: args.scale, seeds: args.seeds, command, wallSeconds, storePath: store.path, failedRuns }, appVersion());
-    writeFileSync(args.out, html);
+    const wallSeconds = await writeReport(true);
     process.stderr.write(`\nreport: ${args.out}\nwall time: ${formatDuration(wallSeconds)} for ${total} runs\n`);
     process.stdout.write(`${claimTableMarkdown(outcomes)}\n`);
     if (failedRuns.length) process.stderr.write(`runs that did not complete:\n${failedRuns.map((f) => `  ${f}`).join('\n')}\n`);
