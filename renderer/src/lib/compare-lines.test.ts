@@ -71,4 +71,11 @@ describe('buildPanelSpec', () => {
     expect(spec.phaseBoundaries).toEqual([40]);
     expect(spec.overlays![0].points[0]).toEqual([40, 0.25]);
   });
+
+  it('hides lines without moving the colours of the others', () => {
+    const all = buildPanelSpec({ ...base, showStar: false });
+    const some = buildPanelSpec({ ...base, showStar: false, hidden: new Set(['2']) });
+    expect(some.lines.map((l) => l.name)).toEqual(['a (#1)', 'c (#3)']);
+    expect(some.lines[1].color).toBe(all.lines[2].color);
+  });
 });

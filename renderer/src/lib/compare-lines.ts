@@ -22,6 +22,8 @@ export interface PanelInput {
   showThreshold: boolean;
   showStar: boolean;
   legend?: boolean;
+  /** Unit ids (run id or `g:<groupKey>`) hidden by the user; colours stay where they were. */
+  hidden?: ReadonlySet<string>;
 }
 
 /** A line-drawing unit: one run, or a group of seeds. Colours follow the unit's position. */
@@ -48,6 +50,7 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
   const lines: ChartLine[] = [];
   const overlays: ChartOverlay[] = [];
   units.forEach((unit, i) => {
+    if (input.hidden?.has(unit.id)) return;
     const color = colorFor(i, input.theme);
     const dashed = i >= input.theme.palette.length && Math.floor(i / input.theme.palette.length) % 2 === 1;
     let xs: number[];

@@ -1,4 +1,5 @@
 // What the compare view shows. Lives in the app state so it survives switching views.
+import { SvelteSet } from 'svelte/reactivity';
 import { DEFAULT_COMPARE_KEYS } from '../lib/metric-catalog';
 import type { XAxisKind } from '../lib/series';
 
@@ -12,8 +13,15 @@ export class CompareState {
   keys = $state<string[]>([...DEFAULT_COMPARE_KEYS]);
   showThreshold = $state(true);
   showStar = $state(false);
+  /** Lines the user switched off in the legend (unit ids). */
+  hidden = new SvelteSet<string>();
   /** The "at step" column of the summary table; null = not shown. */
   atStep = $state<number | null>(null);
+
+  toggleHidden(id: string): void {
+    if (this.hidden.has(id)) this.hidden.delete(id);
+    else this.hidden.add(id);
+  }
 
   toggleKey(key: string): void {
     this.keys = this.keys.includes(key) ? this.keys.filter((k) => k !== key) : [...this.keys, key];
