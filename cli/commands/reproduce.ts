@@ -29,7 +29,7 @@ Exit code 0 when every run completed (whatever the claims say), 1 when a run fai
 Studies:
 ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
 
-  --quick          a smaller, faster version of each study (d=10, 1 seed; minutes, not hours)
+  --quick          a smaller, faster version of each study (d=8, 200 NTP steps, 1 seed)
   --seeds N        seeds per run (default 3, 1 with --quick)
   --db FILE        run store (default ${defaultStorePath()})
   --out FILE       HTML report (default reproduce-<NAME>[-quick].html)
