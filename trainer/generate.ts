@@ -60,7 +60,7 @@ export function generate(model: GPT, prompts: Int32Array[], opts: GenerateOption
 
 /** Reference: recomputes the whole sequence for every new token (no cache). */
 export function generateUncached(model: GPT, prompts: Int32Array[], opts: GenerateOptions): Generation {
-  const { B, P } = checkInputs(model, prompts, opts);
+  const { B } = checkInputs(model, prompts, opts);
   const V = model.config.vocabSize;
   const seqs = prompts.map((p) => Array.from(p));
   return runLoop(B, opts, V, (next) => {
@@ -74,7 +74,6 @@ export function generateUncached(model: GPT, prompts: Int32Array[], opts: Genera
     });
     const out = last.dataSync() as Float32Array;
     last.dispose();
-    void P;
     return out;
   });
 }
