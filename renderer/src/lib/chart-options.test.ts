@@ -43,6 +43,8 @@ describe('buildChartOption', () => {
     expect(series.some((s) => s.id === '2:band' && s.type === 'custom')).toBe(true);
     const ref = series.find((s) => s.id === '__reference') as unknown as { markLine: { data: object[] } };
     expect(ref.markLine.data).toEqual([expect.objectContaining({ xAxis: 10 }), expect.objectContaining({ yAxis: 1 / 3 })]);
+    const marked = seriesOf(buildChartOption(spec({ markX: 25 }))).find((s) => s.id === '__reference') as unknown as { markLine: { data: object[] } };
+    expect(marked.markLine.data).toEqual([expect.objectContaining({ xAxis: 25 })]);
     expect(lineNames(spec({ overlays: [{ name: 'STaR', points: [], color: '#000' }] }))).toContain('STaR');
   });
 

@@ -69,6 +69,8 @@ export interface ChartSpec {
   /** A horizontal reference line, e.g. the 1/3 threshold on long-share charts. */
   threshold?: { y: number; label: string };
   overlays?: ChartOverlay[];
+  /** The summary table's "at step": a thin vertical line where its values are read. */
+  markX?: number | null;
   theme: ChartTheme;
   legend?: boolean;
   animation?: boolean;
@@ -164,6 +166,13 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
   const markData: object[] = [];
   for (const x of spec.phaseBoundaries ?? []) {
     markData.push({ xAxis: x, label: { formatter: 'NTP │ RL', position: 'insideEndTop', color: theme.muted, fontSize: 10 } });
+  }
+  if (spec.markX != null) {
+    markData.push({
+      xAxis: spec.markX,
+      label: { formatter: `@${spec.markX}`, position: 'insideEndBottom', color: theme.text, fontSize: 10 },
+      lineStyle: { type: 'solid', color: theme.text, opacity: 0.45 },
+    });
   }
   if (spec.threshold) {
     markData.push({

@@ -24,6 +24,7 @@ export interface PanelInput {
   legend?: boolean;
   /** Unit ids (run id or `g:<groupKey>`) hidden by the user; colours stay where they were. */
   hidden?: ReadonlySet<string>;
+  markX?: number | null;
 }
 
 /** A line-drawing unit: one run, or a group of seeds. Colours follow the unit's position. */
@@ -91,6 +92,7 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
     ),
     threshold: info.longShare && input.showThreshold ? { y: LONG_SHARE_THRESHOLD, label: '1/3 threshold' } : undefined,
     overlays,
+    markX: input.markX,
     theme: input.theme,
     legend: input.legend,
   };
