@@ -9,7 +9,7 @@ import { TrainerPool } from '../../backend/trainer-pool';
 import { evaluateClaim, type RunMeasurement } from '../../trainer/claims';
 import { groupKey, longestResponse, setConfigValue, validateConfig, type ExperimentConfig } from '../../trainer/config';
 import { METRIC } from '../../trainer/metric-keys';
-import { getStudies, pickCheckpoint, STUDY_NAMES, type Study, type StudyRun, type StudyScale } from '../../trainer/studies';
+import { getStudies, PAPER_STUDIES, pickCheckpoint, STUDY_NAMES, type Study, type StudyRun, type StudyScale } from '../../trainer/studies';
 import { parseFlags, UsageError } from '../args';
 import { formatDuration, ProgressBar } from '../progress';
 import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
@@ -26,10 +26,10 @@ stdout (Markdown) and written, with each study's figures, into a self-contained 
 Exit code 0 when every run completed (whatever the claims say), 1 when a run failed,
 2 for bad arguments, 130 when stopped with Ctrl-C.
 
-Studies:
+Studies (all = the six parity studies; multiplication runs by name):
 ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
 
-  --quick          a smaller, faster version of each study (d=8, 200 NTP steps, 1 seed)
+  --quick          a smaller, faster version of each study (d=8, 250 NTP steps, 1 seed)
   --seeds N        seeds per run (default 3, 1 with --quick)
   --db FILE        run store (default ${defaultStorePath()})
   --out FILE       HTML report (default reproduce-<NAME>[-quick].html)
@@ -68,7 +68,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     seedCount = Number(values.seeds);
     if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 100) throw new UsageError(`--seeds takes an integer in [1,100], got '${values.seeds}'`);
   }
-  const studies = getStudies(scale, seedCount).filter((s) => name === 'all' || s.name === name);
+  const studies = getStudies(scale, seedCount).filter((s) => (name === 'all' ? (PAPER_STUDIES as readonly string[]).includes(s.name) : s.name === name));
   const suffix = scale === 'full' ? '' : `-${scale}`;
   return {
     studies,
