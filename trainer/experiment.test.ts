@@ -86,6 +86,21 @@ describe('runExperiment', () => {
     expect(s.series(METRIC.kl, 'rl')[0].value).toBeCloseTo(0, 5); // the policy is the reference at the first step
   });
 
+  it('runs a REINFORCE step with the chain reward from the same checkpoint', async () => {
+    const ckpt = sink.checkpoints[0];
+    const config = parseConfig({
+      ...base,
+      ntp: { steps: 0 },
+      rl: { steps: 1, algorithm: 'reinforce', reward: 'chain', groupSize: 1, promptsPerStep: 16, evalEvery: 0, fromCheckpoint: { runId: 1, checkpointId: ckpt.id } },
+    });
+    const start = startFromCheckpoint({ id: ckpt.id, step: ckpt.step, bytes: ckpt.bytes, meta: ckpt.meta }, config);
+    const s = new MemorySink();
+    await runExperiment(config, s, undefined, { startModel: start.model, startStep: start.startStep });
+    start.model.dispose();
+    expect(s.series(METRIC.gradNorm, 'rl')[0].value).toBeGreaterThan(0);
+    expect(s.series(METRIC.fracRewardZeroStd, 'rl')[0].value).toBe(1); // groups of one never vary
+  });
+
   it('refuses a checkpoint trained on another task', () => {
     const ckpt = sink.checkpoints[0];
     const other = parseConfig({ ...base, task: { kind: 'parity', d: 7, p_cot: 0.5 }, ntp: { steps: 0 }, rl: { fromCheckpoint: { runId: 1, checkpointId: 1 } } });
