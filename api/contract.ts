@@ -107,6 +107,8 @@ export const contract = {
   'export/runs': method<ExportFile>()(
     z.object({ ids: runIds, format: z.enum(['json', 'csv']), checkpoints: z.boolean().optional() }),
   ),
+  /** The current page as PDF: the desktop app prints it (printToPDF); browser mode uses the browser's print dialog. */
+  'export/pdf': method<ExportFile>()(z.object({ title: z.string().max(200).optional() })),
   'export/report': method<ExportFile>()(
     z.object({
       ids: runIds,

@@ -138,4 +138,6 @@ export interface ExportFile {
   filename: string;
   mimeType: string;
   content: string;
+  /** Text unless said otherwise; binary files (PDF) travel as base64. */
+  encoding?: 'utf8' | 'base64';
 }

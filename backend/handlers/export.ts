@@ -3,7 +3,7 @@ import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { buildComparisonReport } from '../report';
 
-type ExportHandlers = Pick<Handlers, 'export/runs' | 'export/report'>;
+type ExportHandlers = Pick<Handlers, 'export/runs' | 'export/pdf' | 'export/report'>;
 
 function stamp(): string {
   return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -20,6 +20,10 @@ export function exportHandlers(ctx: ServiceContext): ExportHandlers {
       format === 'json'
         ? { filename: `runs-${stamp()}.json`, mimeType: 'application/json', content: JSON.stringify(store.exportRuns(requireIds(ids), { checkpoints: checkpoints ?? false })) }
         : { filename: `runs-${stamp()}.csv`, mimeType: 'text/csv', content: store.exportCsv(requireIds(ids)) },
+    // Printing needs the window; the Electron transport answers this one itself (electron/ipc.ts).
+    'export/pdf': () => {
+      throw new ApiError('unavailable', "PDF export here goes through the browser: use its Print dialog and 'Save as PDF'");
+    },
     'export/report': async ({ ids, keys, title }) => ({
       filename: `report-${stamp()}.html`,
       mimeType: 'text/html',

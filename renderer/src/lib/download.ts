@@ -2,7 +2,8 @@
 import type { ExportFile } from '../../../api/types';
 
 export function downloadFile(file: ExportFile): void {
-  const blob = new Blob([file.content], { type: file.mimeType });
+  const body = file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0)) : file.content;
+  const blob = new Blob([body], { type: file.mimeType });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
