@@ -3,7 +3,6 @@ export { openStore, RunStore } from './store';
 export { defaultStorePath, userDataDir } from './paths';
 export { nativeBindingPath } from './native';
 export { StoreError } from './errors';
-export { groupKeyOf, stableStringify } from './group-key';
 export { HEADLINE_KEYS, metricGoal, bestOf } from './summary';
 export { exportBundleSchema } from './transfer';
 export { LATEST_VERSION } from './schema';
