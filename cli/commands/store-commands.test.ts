@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../db';
 
 // The store takes group keys from its callers; a readable label will do here.
-const groupKeyOf = (config: { task: { p_cot: number } }) => `p_cot-${config.task.p_cot}`;
+const groupKeyOf = (config: { task: { kind: string; d: number; p_cot: number } }) => `p_cot-${config.task.p_cot}`;
 import { main } from '../main';
 
 let dir: string;
