@@ -11,12 +11,12 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-// d=6 chain learned by NTP from a 50/50 mixture, then STaR with the chain reward (long share
-// should follow p -> 2p/(1+p)). Small enough for seconds on two cores.
+// d=6 chain learned by NTP from a 40/60 mixture, then STaR with the chain reward (long share
+// should follow p -> 2p/(1+p)). ~30 s on two cores.
 const base: ExperimentConfigInput = {
-  task: { kind: 'parity', d: 6, p_cot: 0.5 },
+  task: { kind: 'parity', d: 6, p_cot: 0.4 },
   model: { layers: 2, heads: 4, width: 64, mlpRatio: 4 },
-  ntp: { steps: 150, batchSize: 32, lr: 3e-3, warmupSteps: 10, weightDecay: 0, evalEvery: 75 },
+  ntp: { steps: 300, batchSize: 32, lr: 3e-3, warmupSteps: 10, schedule: 'cosine', weightDecay: 0, evalEvery: 150 },
   rl: { steps: 8, algorithm: 'star', reward: 'chain', groupSize: 4, promptsPerStep: 16, lr: 1e-3, evalEvery: 4 },
   eval: { heldOut: 64, samplesToLog: 2 },
   seed: 3,
@@ -42,20 +42,21 @@ describe('runExperiment', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(res.status).toBe('completed');
 
-    // NTP learned the chain (the loss floor of a 50/50 mixture is the short answers' coin flip)
+    // NTP learned the chain: with p_cot=0.4 the loss cannot go below ~0.27 (the first-token and
+    // stop/continue coin flips of a model that knows the chain but not the parity)
     const loss = sink.series(METRIC.loss, 'ntp');
-    expect(loss.at(-1)!.value).toBeLessThan(loss[0].value - 0.3);
-    for (const key of EVAL_KEYS) expect(sink.series(key, 'ntp').map((r) => r.step)).toEqual([75, 150]);
+    expect(loss.at(-1)!.value).toBeLessThan(0.33);
+    for (const key of EVAL_KEYS) expect(sink.series(key, 'ntp').map((r) => r.step)).toEqual([150, 300]);
 
     // RL: every metric every step, steps continuing after NTP's
-    for (const key of RL_KEYS) expect(sink.series(key, 'rl').map((r) => r.step), key).toEqual([151, 152, 153, 154, 155, 156, 157, 158]);
+    for (const key of RL_KEYS) expect(sink.series(key, 'rl').map((r) => r.step), key).toEqual([301, 302, 303, 304, 305, 306, 307, 308]);
     const long = sink.series(METRIC.longShare, 'rl').map((r) => r.value);
     const first = (long[0] + long[1]) / 2;
     const last = (long[6] + long[7]) / 2;
     expect(last).toBeGreaterThan(first + 0.15);
 
     // checkpoints at the end of each phase, self-describing
-    expect(sink.checkpoints.map((c) => [c.phase, c.step])).toEqual([['ntp', 150], ['rl', 158]]);
+    expect(sink.checkpoints.map((c) => [c.phase, c.step])).toEqual([['ntp', 300], ['rl', 308]]);
     expect((sink.checkpoints[0].meta as { modelConfig: { nEmbd: number } }).modelConfig.nEmbd).toBe(64);
 
     expect(res.summary.ntp).not.toBeNull();
@@ -78,10 +79,10 @@ describe('runExperiment', () => {
     start.model.dispose();
     expect(res.status).toBe('completed');
     expect(res.summary.ntp).toBeNull();
-    // the start is measured first (step 150), then steps 151, 152
-    expect(s.series(METRIC.greedyAccuracy, 'rl').map((r) => r.step)).toEqual([150, 152]);
+    // the start is measured first (step 300), then steps 301, 302
+    expect(s.series(METRIC.greedyAccuracy, 'rl').map((r) => r.step)).toEqual([300, 302]);
     const clip = s.series(METRIC.clipRatio, 'rl');
-    expect(clip.map((r) => r.step)).toEqual([151, 152]);
+    expect(clip.map((r) => r.step)).toEqual([301, 302]);
     for (const r of clip) expect(r.value).toBeGreaterThanOrEqual(0);
     expect(s.series(METRIC.kl, 'rl')[0].value).toBeCloseTo(0, 5); // the policy is the reference at the first step
   });
@@ -103,8 +104,8 @@ describe('runExperiment', () => {
 
   it('refuses a checkpoint trained on another task', () => {
     const ckpt = sink.checkpoints[0];
-    const other = parseConfig({ ...base, task: { kind: 'parity', d: 7, p_cot: 0.5 }, ntp: { steps: 0 }, rl: { fromCheckpoint: { runId: 1, checkpointId: 1 } } });
-    expect(() => startFromCheckpoint({ id: 1, step: 150, bytes: ckpt.bytes, meta: ckpt.meta }, other)).toThrow(/does not match task/);
+    const other = parseConfig({ ...base, task: { kind: 'parity', d: 7, p_cot: 0.4 }, ntp: { steps: 0 }, rl: { fromCheckpoint: { runId: 1, checkpointId: 1 } } });
+    expect(() => startFromCheckpoint({ id: 1, step: 300, bytes: ckpt.bytes, meta: ckpt.meta }, other)).toThrow(/does not match task/);
   });
 
   it('stops within one step of the abort', async () => {
