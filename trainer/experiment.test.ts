@@ -5,6 +5,7 @@ import { startFromCheckpoint } from './checkpoint';
 import { parseConfig, type ExperimentConfigInput } from './config';
 import { runExperiment } from './experiment';
 import { MemorySink } from './memory-sink';
+import { GPT } from './model';
 import { METRIC } from './metric-keys';
 
 beforeAll(async () => {
@@ -124,6 +125,40 @@ describe('runExperiment', () => {
     expect(res.status).toBe('stopped');
     expect(stepsAfterAbort).toBe(0);
     expect(s.series(METRIC.loss).length).toBeLessThanOrEqual(5);
+  });
+
+  it('resumes an interrupted run from its last checkpoint, in NTP and in RL', async () => {
+    const config = parseConfig({
+      ...base,
+      ntp: { ...base.ntp, steps: 20, evalEvery: 0, checkpointEvery: 10 },
+      rl: { steps: 4, algorithm: 'grpo', groupSize: 2, promptsPerStep: 4, evalEvery: 0, checkpointEvery: 2 },
+    });
+    // first attempt dies after NTP step 13 (0-based 12): only the step-10 checkpoint survives
+    const first = new MemorySink();
+    const fail = { beforeStep: (p: string, step: number) => { if (p === 'ntp' && step === 13) throw new Error('crash'); } };
+    await expect(runExperiment(config, first, undefined, { hooks: fail })).rejects.toThrow('crash');
+    expect(first.checkpoints.map((c) => c.step)).toEqual([10]);
+
+    const second = new MemorySink();
+    const model = GPT.fromBytes(first.checkpoints[0].bytes);
+    const res = await runExperiment(config, second, undefined, { resume: { phase: 'ntp', step: 10, samplesSeen: 320, model } });
+    model.dispose();
+    expect(res.status).toBe('completed');
+    expect(second.series(METRIC.loss, 'ntp').map((r) => r.step)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(second.series(METRIC.rewardMean, 'rl').map((r) => r.step)).toEqual([21, 22, 23, 24]);
+    expect(second.rows.find((r) => r.step === 11)!.samplesSeen).toBe(352);
+
+    // resume inside RL from the step-22 checkpoint, with the NTP end (step 20) as the KL reference
+    const rl22 = second.checkpoints.find((c) => c.phase === 'rl' && c.step === 22)!;
+    const ntp20 = second.checkpoints.find((c) => c.phase === 'ntp' && c.step === 20)!;
+    const third = new MemorySink();
+    const [m, ref] = [GPT.fromBytes(rl22.bytes), GPT.fromBytes(ntp20.bytes)];
+    await runExperiment(config, third, undefined, { resume: { phase: 'rl', step: 22, samplesSeen: 0, model: m, ref } });
+    m.dispose();
+    ref.dispose();
+    expect(third.series(METRIC.loss, 'ntp')).toEqual([]);
+    expect(third.series(METRIC.rewardMean, 'rl').map((r) => r.step)).toEqual([23, 24]);
+    expect(third.series(METRIC.kl, 'rl')[0].value).toBeGreaterThan(0); // measured against the NTP model, not itself
   });
 
   it('propagates a failing step as a rejection', async () => {

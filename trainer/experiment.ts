@@ -51,6 +51,20 @@ export interface ExperimentOptions {
   startStep?: number;
   startSamplesSeen?: number;
   hooks?: ExperimentHooks;
+  /** Continue an interrupted run from its own last checkpoint (the caller loads it). */
+  resume?: ResumePoint;
+}
+
+/** Where a resumed run picks up. Optimizer moments are not checkpointed: AdamW restarts from zero. */
+export interface ResumePoint {
+  phase: Phase;
+  /** Global step of the checkpoint. */
+  step: number;
+  samplesSeen: number;
+  /** The checkpoint's weights; trained in place, the caller disposes it. */
+  model: GPT;
+  /** When resuming inside RL: RL's reference, i.e. the model RL started from. */
+  ref?: GPT;
 }
 
 export interface ExperimentSummary {
@@ -113,19 +127,23 @@ export async function runExperiment(
   const summary: ExperimentSummary = { ntp: null, rl: null };
   const stopped = () => signal?.aborted === true;
 
-  const ownModel = !opts.startModel;
-  if (!opts.startModel && config.rl?.fromCheckpoint) {
+  const { resume } = opts;
+  const ownModel = !opts.startModel && !resume;
+  if (!opts.startModel && !resume && config.rl?.fromCheckpoint) {
     throw new Error('rl.fromCheckpoint is set but no start model was loaded');
   }
-  const model = opts.startModel ?? new GPT(modelConfigFor(config), config.seed);
+  const model = resume?.model ?? opts.startModel ?? new GPT(modelConfigFor(config), config.seed);
   if (model.config.blockSize < blockSizeFor(config) || model.config.vocabSize !== task.vocabSize) {
     throw new Error(
       `the start model (blockSize ${model.config.blockSize}, vocab ${model.config.vocabSize}) does not fit this task ` +
         `(needs blockSize ${blockSizeFor(config)}, vocab ${task.vocabSize})`,
     );
   }
-  let globalStep = opts.startStep ?? 0;
-  let samplesSeen = opts.startSamplesSeen ?? 0;
+  // global step where RL begins: after this run's NTP, or at the checkpoint RL branches from
+  const rlStart = (opts.startStep ?? 0) + config.ntp.steps;
+  if (resume?.phase === 'rl' && !resume.ref) throw new Error('resuming inside RL needs its reference (start) model');
+  let globalStep = resume?.step ?? opts.startStep ?? 0;
+  let samplesSeen = resume?.samplesSeen ?? opts.startSamplesSeen ?? 0;
 
   const log = (phase: Phase, step: number, values: Record<string, number>, wallTime: number) => {
     const rows: MetricRow[] = [];
@@ -152,14 +170,14 @@ export async function runExperiment(
 
   try {
     // ---- NTP ----
-    if (config.ntp.steps > 0 && !stopped()) {
+    if (config.ntp.steps > 0 && resume?.phase !== 'rl' && !stopped()) {
       const cfg = config.ntp;
       const trainer = new NtpTrainer(model, task, cfg, config.seed);
       const clock = new PhaseClock(runStart);
       const logEvery = Math.max(1, Math.floor(cfg.steps / 2000));
       let tokensSeen = 0;
       try {
-        for (let i = 0; i < cfg.steps; i++) {
+        for (let i = resume?.phase === 'ntp' ? resume.step : 0; i < cfg.steps; i++) {
           if (stopped()) return { status: 'stopped', summary };
           opts.hooks?.beforeStep?.('ntp', i);
           // forward-backward-update on a fresh batch
@@ -208,7 +226,7 @@ export async function runExperiment(
     // ---- RL ----
     if (config.rl && config.rl.steps > 0 && !stopped()) {
       const cfg = config.rl;
-      const ref = GPT.fromBytes(model.toBytes());
+      const ref = resume?.ref ?? GPT.fromBytes(model.toBytes());
       const trainer = new RlTrainer(model, ref, task, cfg, {
         maxNewTokens: cap,
         seed: config.seed,
@@ -216,12 +234,12 @@ export async function runExperiment(
       });
       const clock = new PhaseClock(runStart);
       try {
-        if (config.ntp.steps === 0) {
+        if (config.ntp.steps === 0 && !resume) {
           // RL from a stored checkpoint: measure where it starts
           const ev = await runEval('rl', globalStep);
           log('rl', globalStep, ev.metrics, clock.wallTime());
         }
-        for (let i = 0; i < cfg.steps; i++) {
+        for (let i = resume?.phase === 'rl' ? resume.step - rlStart : 0; i < cfg.steps; i++) {
           if (stopped()) return { status: 'stopped', summary };
           opts.hooks?.beforeStep?.('rl', i);
           const t0 = performance.now();
@@ -252,7 +270,7 @@ export async function runExperiment(
         }
       } finally {
         trainer.dispose();
-        ref.dispose();
+        if (ref !== resume?.ref) ref.dispose();
       }
     }
     return { status: 'completed', summary };

@@ -1,12 +1,13 @@
 // The trainer process entry. Runs as a Node child process (process.send / 'message') or as an
 // Electron utilityProcess (process.parentPort); it detects which. It writes the run's data to the
 // SQLite store itself and always leaves the run in a terminal state: completed, stopped or failed.
-import { openStore } from '../db';
+import { openStore, type RunStore } from '../db';
 import type { RunRecorder } from '../db/types';
 import { initBackend } from './backend';
 import { startFromCheckpoint, type StartPoint } from './checkpoint';
-import { validateConfig } from './config';
-import { runExperiment, type ExperimentHooks, type ExperimentSink } from './experiment';
+import { validateConfig, type ExperimentConfig } from './config';
+import { runExperiment, type CheckpointMeta, type ExperimentHooks, type ExperimentSink, type ResumePoint } from './experiment';
+import { GPT } from './model';
 import { describeIssues, parentToChildSchema, type ChildToParent, type StartMessage } from './protocol';
 
 // ---- the channel to the parent ----
@@ -56,6 +57,34 @@ export function failureHookFromEnv(env: NodeJS.ProcessEnv): ExperimentHooks | un
   };
 }
 
+// ---- resuming ----
+
+/**
+ * A run that already has checkpoints of its own was interrupted (the backend re-queued it after
+ * dropping what was logged past the last one): continue from the newest. Inside RL, the KL
+ * reference is the model RL started from: the branch's parent checkpoint or this run's last NTP one.
+ */
+function loadResumePoint(store: RunStore, runId: number, config: ExperimentConfig, start: StartPoint | undefined): ResumePoint | undefined {
+  const latest = store.latestCheckpoint(runId);
+  if (!latest) return undefined;
+  const ckpt = store.getCheckpoint(latest.id)!;
+  const meta = (ckpt.meta ?? {}) as Partial<CheckpointMeta>;
+  const point: ResumePoint = { phase: ckpt.phase, step: ckpt.step, samplesSeen: meta.samplesSeen ?? 0, model: GPT.fromBytes(ckpt.bytes) };
+  if (ckpt.phase === 'rl') {
+    if (start) point.ref = start.model;
+    else {
+      const rlStart = config.ntp.steps;
+      const ntpEnd = store.listCheckpoints(runId).find((c) => c.phase === 'ntp' && c.step === rlStart);
+      if (!ntpEnd) {
+        point.model.dispose();
+        throw new Error(`cannot resume run ${runId} inside RL: its NTP checkpoint at step ${rlStart} (RL's reference) is missing`);
+      }
+      point.ref = GPT.fromBytes(store.getCheckpoint(ntpEnd.id)!.bytes);
+    }
+  }
+  return point;
+}
+
 // ---- one run ----
 
 /** The run in progress, so an uncaught error can still mark it failed before the process dies. */
@@ -85,7 +114,7 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
       if (!ckpt) throw new Error(`checkpoint ${checkpointId} not found in ${msg.dbPath}`);
       start = startFromCheckpoint(ckpt, config);
     }
-
+    const resume = loadResumePoint(store, runId, config, start);
     const rec = recorder;
     const sink: ExperimentSink = {
       metrics: (rows) => rec.metrics(rows),
@@ -102,6 +131,7 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
         startModel: start?.model,
         startStep: start?.startStep,
         startSamplesSeen: start?.startSamplesSeen,
+        resume,
         hooks: failureHookFromEnv(process.env),
       });
       recorder.finish(result.status);
@@ -112,6 +142,8 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
       return 0;
     } finally {
       start?.model.dispose();
+      resume?.model.dispose();
+      if (resume?.ref && resume.ref !== start?.model) resume.ref.dispose();
     }
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
