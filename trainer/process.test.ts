@@ -80,6 +80,26 @@ describe('trainer process', () => {
     expect(final.type === 'failed' && final.reason).toMatch(/signal SIGKILL/);
   });
 
+  it('resumes a failed run from its last checkpoint when started again', async () => {
+    const config = { ...input, ntp: { steps: 20, batchSize: 8, evalEvery: 0, checkpointEvery: 10 } };
+    const runId = createRun(config);
+    const env = { ...process.env, WORKBENCH_FAIL_AT_STEP: '13' };
+    expect(await startTrainer({ runId, dbPath, config, spawn: () => forkTrainer(env) }).done).toMatchObject({ type: 'failed' });
+    const store = openStore(dbPath);
+    expect(store.prepareResume(runId)?.step).toBe(10);
+    store.close();
+    expect(await startTrainer({ runId, dbPath, config }).done).toMatchObject({ type: 'done', status: 'completed' });
+    const after = openStore(dbPath);
+    try {
+      expect(after.getRun(runId)!.status).toBe('completed');
+      expect(after.listCheckpoints(runId).map((c) => c.step).sort((a, b) => a - b)).toEqual([10, 20]);
+      const loss = after.series({ runIds: [runId], keys: ['loss'], maxPoints: 1000 })[0];
+      expect(loss.x).toEqual(Array.from({ length: 20 }, (_, i) => i + 1)); // 1..13 from the first attempt minus 11..13, then 11..20
+    } finally {
+      after.close();
+    }
+  });
+
   it('refuses an invalid config with the field errors, marking the run failed', async () => {
     const bad = { ...input, task: { kind: 'parity', d: 4, p_cot: 1.5 } };
     const runId = createRun(input);
