@@ -86,5 +86,17 @@ describe('workbench reproduce', () => {
     expect(html).toMatch(/class="verdict (pass|fail)"/);
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+
+    // --reuse finds every run in the store: nothing is trained again, the claim table is the same.
+    const again = await workbench('reproduce', 'ntp-vs-rl', '--tiny', '--reuse', '--db', db, '--out', out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(r.stdout);
+    expect(again.stderr).toContain('reusing run 2');
+    const after = openStore(db);
+    try {
+      expect(after.listRuns({}).length).toBe(3);
+    } finally {
+      after.close();
+    }
   }, 120_000);
 });

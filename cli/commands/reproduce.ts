@@ -33,12 +33,16 @@ ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
   --seeds N        seeds per run (default 3, 1 with --quick)
   --db FILE        run store (default ${defaultStorePath()})
   --out FILE       HTML report (default reproduce-<NAME>[-quick].html)
+  --reuse          reuse completed runs of the store with exactly the same config (earlier
+                   reproduce runs) and run only the missing ones; with nothing missing this
+                   rebuilds the report and the claim table from the store
 `;
 
 const FLAGS = {
   quick: { type: 'boolean' },
   // Seconds-scale studies for tests; not the science.
   tiny: { type: 'boolean' },
+  reuse: { type: 'boolean' },
   seeds: { type: 'string' },
   db: { type: 'string' },
   out: { type: 'string' },
@@ -46,6 +50,7 @@ const FLAGS = {
 } as const;
 
 interface Args {
+  reuse: boolean;
   studies: Study[];
   scale: StudyScale;
   seeds: number;
@@ -71,6 +76,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   const studies = getStudies(scale, seedCount).filter((s) => (name === 'all' ? (PAPER_STUDIES as readonly string[]).includes(s.name) : s.name === name));
   const suffix = scale === 'full' ? '' : `-${scale}`;
   return {
+    reuse: values.reuse ?? false,
     studies,
     scale,
     seeds: studies[0]?.runs[0]?.seeds.length ?? 1,
@@ -88,11 +94,13 @@ function configFor(run: StudyRun, seed: number, from: { runId: number; checkpoin
   return checked.config;
 }
 
-/** Seeds of a branched study run group together: the group key leaves out which parent run it came from. */
-function studyGroupKey(config: ExperimentConfig): string {
+/**
+ * Seeds of a branched study run group together: the parent run differs per seed, so the group key
+ * keeps only the step of the checkpoint it started from (RL from early and late stay apart).
+ */
+export function studyGroupKey(config: ExperimentConfig, checkpointStep: number | null): string {
   if (!config.rl?.fromCheckpoint) return groupKey(config);
-  const { fromCheckpoint: _from, ...rl } = config.rl;
-  return groupKey({ ...config, rl });
+  return groupKey({ ...config, rl: { ...config.rl, fromCheckpoint: { runId: 0, checkpointId: checkpointStep ?? -1 } } });
 }
 
 function series(store: RunStore, runId: number, key: string): number[] {
@@ -156,6 +164,12 @@ export async function run(argv: string[]): Promise<number> {
   const failedRuns: string[] = [];
   // NTP runs with the same config (and seed) serve every study that needs them: run once, tag for each.
   const sharedRuns = new Map<string, { runId: number; title: string }>();
+  if (args.reuse) {
+    // Oldest first, so the newest run of a config wins.
+    for (const r of store.listRuns({ tags: ['reproduce'], status: ['completed'], order: 'id-asc', summaryKeys: [] })) {
+      sharedRuns.set(JSON.stringify(r.config), { runId: r.id, title: r.name });
+    }
+  }
   const outcomes: StudyOutcome[] = [];
   let index = 0;
   const command = `workbench reproduce ${argv.join(' ')}`.trim();
@@ -194,7 +208,7 @@ export async function run(argv: string[]): Promise<number> {
             from = { runId: parentId, checkpointId: checkpoint.id };
           }
           const config = configFor(studyRun, seed, from);
-          const shareKey = from ? null : JSON.stringify(config);
+          const shareKey = from && !args.reuse ? null : JSON.stringify(config);
           const shared = shareKey === null ? undefined : sharedRuns.get(shareKey);
           if (shared) {
             const row = store.getRun(shared.runId)!;
@@ -209,7 +223,7 @@ export async function run(argv: string[]): Promise<number> {
             name: title,
             config,
             seed,
-            groupKey: studyGroupKey(config),
+            groupKey: studyGroupKey(config, from ? (store.listCheckpoints(from.runId).find((c) => c.id === from.checkpointId)?.step ?? null) : null),
             tags: [`study:${study.name}`, 'reproduce', args.scale],
             parentRunId: from?.runId ?? null,
             parentCheckpointId: from?.checkpointId ?? null,
