@@ -162,7 +162,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   const failedRuns: string[] = [];
-  // NTP runs with the same config (and seed) serve every study that needs them: run once, tag for each.
+  // Runs with the same config (and seed) serve every study that needs them: run once, tag for each.
   const sharedRuns = new Map<string, { runId: number; title: string }>();
   if (args.reuse) {
     // Oldest first, so the newest run of a config wins.
@@ -208,7 +208,9 @@ export async function run(argv: string[]): Promise<number> {
             from = { runId: parentId, checkpointId: checkpoint.id };
           }
           const config = configFor(studyRun, seed, from);
-          const shareKey = from && !args.reuse ? null : JSON.stringify(config);
+          // Same config, same start checkpoint, same seed: the same run (e.g. GRPO at tau=1 from the
+          // last checkpoint serves ntp-vs-rl, temperature and algorithms).
+          const shareKey: string | null = JSON.stringify(config);
           const shared = shareKey === null ? undefined : sharedRuns.get(shareKey);
           if (shared) {
             const row = store.getRun(shared.runId)!;
