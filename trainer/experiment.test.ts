@@ -141,12 +141,14 @@ describe('runExperiment', () => {
 
     const second = new MemorySink();
     const model = GPT.fromBytes(first.checkpoints[0].bytes);
-    const res = await runExperiment(config, second, undefined, { resume: { phase: 'ntp', step: 10, samplesSeen: 320, model } });
+    const res = await runExperiment(config, second, undefined, { resume: { phase: 'ntp', step: 10, samplesSeen: 320, wallTime: (first.checkpoints[0].meta as { wallTime: number }).wallTime, model } });
     model.dispose();
     expect(res.status).toBe('completed');
     expect(second.series(METRIC.loss, 'ntp').map((r) => r.step)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(second.series(METRIC.rewardMean, 'rl').map((r) => r.step)).toEqual([21, 22, 23, 24]);
     expect(second.rows.find((r) => r.step === 11)!.samplesSeen).toBe(352);
+    const pausedAt = (first.checkpoints[0].meta as { wallTime: number }).wallTime;
+    expect(second.rows.find((r) => r.step === 11)!.wallTime).toBeGreaterThan(pausedAt);
 
     // resume inside RL from the step-22 checkpoint, with the NTP end (step 20) as the KL reference
     const rl22 = second.checkpoints.find((c) => c.phase === 'rl' && c.step === 22)!;

@@ -61,6 +61,8 @@ export interface ResumePoint {
   /** Global step of the checkpoint. */
   step: number;
   samplesSeen: number;
+  /** Seconds since the run started, at the checkpoint (wall times continue from here). */
+  wallTime?: number;
   /** The checkpoint's weights; trained in place, the caller disposes it. */
   model: GPT;
   /** When resuming inside RL: RL's reference, i.e. the model RL started from. */
@@ -85,6 +87,8 @@ export interface CheckpointMeta {
   phase: Phase;
   step: number;
   samplesSeen: number;
+  /** Seconds since the run started. */
+  wallTime?: number;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -123,7 +127,8 @@ export async function runExperiment(
   const task = makeTask(config.task);
   const heldOut = task.heldOut(config.seed, config.eval.heldOut);
   const cap = responseCap(config);
-  const runStart = performance.now();
+  // a resumed run's wall times continue from its checkpoint
+  const runStart = performance.now() - (opts.resume?.wallTime ?? 0) * 1000;
   const summary: ExperimentSummary = { ntp: null, rl: null };
   const stopped = () => signal?.aborted === true;
 
@@ -163,7 +168,8 @@ export async function runExperiment(
     return out;
   };
   const saveCheckpoint = (phase: Phase, step: number) => {
-    const meta: CheckpointMeta = { format: 'gpt-v1', modelConfig: model.config, config, phase, step, samplesSeen };
+    const wallTime = (performance.now() - runStart) / 1000;
+    const meta: CheckpointMeta = { format: 'gpt-v1', modelConfig: model.config, config, phase, step, samplesSeen, wallTime };
     const id = sink.checkpoint({ phase, step, bytes: model.toBytes(), meta });
     sink.checkpointSaved?.({ id, phase, step });
   };

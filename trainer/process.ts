@@ -69,7 +69,13 @@ function loadResumePoint(store: RunStore, runId: number, config: ExperimentConfi
   if (!latest) return undefined;
   const ckpt = store.getCheckpoint(latest.id)!;
   const meta = (ckpt.meta ?? {}) as Partial<CheckpointMeta>;
-  const point: ResumePoint = { phase: ckpt.phase, step: ckpt.step, samplesSeen: meta.samplesSeen ?? 0, model: GPT.fromBytes(ckpt.bytes) };
+  const point: ResumePoint = {
+    phase: ckpt.phase,
+    step: ckpt.step,
+    samplesSeen: meta.samplesSeen ?? 0,
+    wallTime: meta.wallTime,
+    model: GPT.fromBytes(ckpt.bytes),
+  };
   if (ckpt.phase === 'rl') {
     if (start) point.ref = start.model;
     else {
