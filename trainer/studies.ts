@@ -409,7 +409,8 @@ export function checkpointSteps(ntp: Pick<ExperimentConfig['ntp'], 'steps' | 'ch
 /**
  * Every study run at full scale with seed 0 as a launchable preset, grouped by study title. A
  * branched run becomes one config: its parent's NTP stopped at the picked checkpoint's step, then
- * the RL section (the same trajectory as branching, the schedule being constant up to there).
+ * the RL section. With a constant schedule that is exactly the branched run; with a cosine one the
+ * shortened NTP decays its learning rate sooner, so it approximates it (`reproduce` branches for real).
  */
 export function studyPresets(): Preset[] {
   return getStudies('full').flatMap((study) => {
