@@ -1,13 +1,12 @@
 // `workbench run`: one experiment, headless, with a progress bar on stderr and one JSON summary
 // line on stdout.
-import { readFileSync } from 'node:fs';
 import { defaultStorePath, openStore } from '../../db';
 import { EventHub } from '../../backend/event-hub';
 import { TrainerPool } from '../../backend/trainer-pool';
 import { defaultRunName } from '../../backend/run-names';
-import { groupKey, setConfigValue, validateConfig } from '../../trainer/config';
-import { getPreset } from '../../trainer/presets';
+import { groupKey, validateConfig } from '../../trainer/config';
 import { parseFlags, UsageError } from '../args';
+import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';
 import { ProgressBar } from '../progress';
 
@@ -31,30 +30,6 @@ Exit code 0 when the run completed, 1 when it failed, 2 for bad arguments or an 
 Config fields (dotted paths):
 `;
 
-function loadConfig(values: { config?: string; preset?: string; set?: string[] }): unknown {
-  if (values.config && values.preset) throw new UsageError('give either --config or --preset, not both');
-  let config: unknown;
-  if (values.config) {
-    try {
-      config = JSON.parse(readFileSync(values.config, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`cannot read config ${values.config}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  } else if (values.preset) {
-    const preset = getPreset(values.preset);
-    if (!preset) throw new UsageError(`unknown preset '${values.preset}' (workbench presets lists them)`);
-    config = preset.config;
-  } else {
-    throw new UsageError('give --config FILE or --preset NAME');
-  }
-  for (const assignment of values.set ?? []) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set takes key=value, got '${assignment}'`);
-    config = setConfigValue(config as object, assignment.slice(0, eq), assignment.slice(eq + 1));
-  }
-  return config;
-}
-
 const FLAGS = {
   config: { type: 'string' },
   preset: { type: 'string' },
@@ -73,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${HELP}${configFieldsHelp()}\n`);
       return 0;
     }
-    input = loadConfig(values);
+    input = loadExperimentInput(values);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`workbench run: ${err.message}\n`);

@@ -1,16 +1,14 @@
 // `workbench sweep`: queues the cross product of a grid of config values as runs in the store;
 // with --run it also executes them, one after another, headless. Every combination is validated
 // before any run is created, so one bad value queues nothing.
-import { readFileSync } from 'node:fs';
 import { defaultStorePath, openStore } from '../../db';
 import { crossProduct, type SweepAxis } from '../../api/sweep';
 import { EventHub } from '../../backend/event-hub';
 import { TrainerPool } from '../../backend/trainer-pool';
 import { defaultRunName } from '../../backend/run-names';
 import { groupKey, setConfigValue, validateConfig, type ExperimentConfig } from '../../trainer/config';
-import { getPreset } from '../../trainer/presets';
-import { studyPresets } from '../../trainer/studies';
 import { parseFlags, UsageError } from '../args';
+import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';
 import { formatDuration, ProgressBar } from '../progress';
 
@@ -83,30 +81,6 @@ export function parseGrid(spec: string): SweepAxis {
   return { path, values };
 }
 
-function loadBase(values: { config?: string; preset?: string; set?: string[] }): object {
-  if (values.config && values.preset) throw new UsageError('give either --config or --preset, not both');
-  let config: object;
-  if (values.config) {
-    try {
-      config = JSON.parse(readFileSync(values.config, 'utf8')) as object;
-    } catch (err) {
-      throw new UsageError(`cannot read config ${values.config}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  } else if (values.preset) {
-    const preset = getPreset(values.preset) ?? studyPresets().find((p) => p.name === values.preset);
-    if (!preset) throw new UsageError(`unknown preset '${values.preset}' (workbench presets lists them)`);
-    config = preset.config;
-  } else {
-    throw new UsageError('give --config FILE or --preset NAME');
-  }
-  for (const assignment of values.set ?? []) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set takes key=value, got '${assignment}'`);
-    config = setConfigValue(config, assignment.slice(0, eq), assignment.slice(eq + 1));
-  }
-  return config;
-}
-
 export interface SweepPlan {
   configs: ExperimentConfig[];
   values: Record<string, string>[];
@@ -139,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!values.grid?.length) throw new UsageError('give at least one --grid KEY=V1,V2');
-    plan = planSweep(loadBase(values), values.grid.map(parseGrid));
+    plan = planSweep(loadExperimentInput(values), values.grid.map(parseGrid));
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`workbench sweep: ${err.message}\n`);
