@@ -74,4 +74,13 @@ describe('experiment config', () => {
     expect(groupKey(parseConfig({ task: { ...minimal.task, p_cot: 0.3 } }))).not.toBe(a);
     expect(a).toMatch(/^[0-9a-f]{14}$/);
   });
+
+  it('groups runs branched from different parents by the checkpoint step they start from', () => {
+    const branched = (runId: number, checkpointId: number, seed: number) =>
+      parseConfig({ ...minimal, seed, ntp: { steps: 0 }, rl: { steps: 5, fromCheckpoint: { runId, checkpointId } } });
+    // Seeds 1 and 2 branch from their own parents' step-300 checkpoints: one group.
+    expect(groupKey(branched(1, 10, 1), 300)).toBe(groupKey(branched(2, 20, 2), 300));
+    // RL from an earlier checkpoint is another group.
+    expect(groupKey(branched(1, 7, 1), 100)).not.toBe(groupKey(branched(1, 10, 1), 300));
+  });
 });

@@ -349,8 +349,11 @@ function cyrb53(text: string, seed = 0): string {
 /**
  * Runs that differ only by seed (and name, and the backend that ran them) share a group key.
  * Hashes the validated config, so spelled-out defaults and omitted ones give the same key.
+ * A run branched from a checkpoint keeps only that checkpoint's step: its parent differs per
+ * seed, yet RL from early and from late checkpoints must stay apart.
  */
-export function groupKey(config: ExperimentConfig): string {
+export function groupKey(config: ExperimentConfig, checkpointStep: number | null = null): string {
   const { seed: _seed, name: _name, backend: _backend, ...rest } = config;
+  if (rest.rl?.fromCheckpoint) rest.rl = { ...rest.rl, fromCheckpoint: { runId: 0, checkpointId: checkpointStep ?? -1 } };
   return cyrb53(stableStringify(rest));
 }

@@ -42,13 +42,13 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
     return run;
   }
 
-  function queueRuns(configs: ExperimentConfig[], name: string | undefined, tags: string[], parent?: { runId: number; checkpointId: number }): number[] {
+  function queueRuns(configs: ExperimentConfig[], name: string | undefined, tags: string[], parent?: { runId: number; checkpointId: number; step: number }): number[] {
     const ids = configs.map((config) =>
       store.createRun({
         name: name && configs.length === 1 ? name : `${name ? `${name} ` : ''}${defaultRunName(config)}`,
         config,
         seed: config.seed,
-        groupKey: groupKey(config),
+        groupKey: groupKey(config, parent?.step ?? null),
         tags,
         parentRunId: parent?.runId ?? null,
         parentCheckpointId: parent?.checkpointId ?? null,
@@ -76,7 +76,7 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
       const base = applyValues(parent.config, { 'ntp.steps': 0, ...overrides });
       const withStart = setConfigValue(base as object, 'rl.fromCheckpoint', JSON.stringify({ runId: parent.id, checkpointId }));
       const configs = validateAll([withStart], ['']);
-      const runIds = queueRuns(configs, name ?? `${parent.name} → RL from step ${checkpoint.step}`, parent.tags, { runId: parent.id, checkpointId });
+      const runIds = queueRuns(configs, name ?? `${parent.name} → RL from step ${checkpoint.step}`, parent.tags, { runId: parent.id, checkpointId, step: checkpoint.step });
       return { runIds };
     },
     'runs/stop': ({ id }) => {

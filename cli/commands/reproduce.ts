@@ -94,15 +94,6 @@ function configFor(run: StudyRun, seed: number, from: { runId: number; checkpoin
   return checked.config;
 }
 
-/**
- * Seeds of a branched study run group together: the parent run differs per seed, so the group key
- * keeps only the step of the checkpoint it started from (RL from early and late stay apart).
- */
-export function studyGroupKey(config: ExperimentConfig, checkpointStep: number | null): string {
-  if (!config.rl?.fromCheckpoint) return groupKey(config);
-  return groupKey({ ...config, rl: { ...config.rl, fromCheckpoint: { runId: 0, checkpointId: checkpointStep ?? -1 } } });
-}
-
 function series(store: RunStore, runId: number, key: string): number[] {
   return store.series({ runIds: [runId], keys: [key], maxPoints: 100_000 })[0]?.y ?? [];
 }
@@ -225,7 +216,7 @@ export async function run(argv: string[]): Promise<number> {
             name: title,
             config,
             seed,
-            groupKey: studyGroupKey(config, from ? (store.listCheckpoints(from.runId).find((c) => c.id === from.checkpointId)?.step ?? null) : null),
+            groupKey: groupKey(config, from ? (store.listCheckpoints(from.runId).find((c) => c.id === from.checkpointId)?.step ?? null) : null),
             tags: [`study:${study.name}`, 'reproduce', args.scale],
             parentRunId: from?.runId ?? null,
             parentCheckpointId: from?.checkpointId ?? null,
