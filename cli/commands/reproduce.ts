@@ -4,14 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultStorePath, openStore, type RunStore } from '../../db';
-import { EventHub } from '../../backend/event-hub';
-import { TrainerPool } from '../../backend/trainer-pool';
 import { evaluateClaim, type RunMeasurement } from '../../trainer/claims';
 import { groupKey, longestResponse, setConfigValue, validateConfig, type ExperimentConfig } from '../../trainer/config';
 import { METRIC } from '../../trainer/metric-keys';
 import { getStudies, PAPER_STUDIES, pickCheckpoint, STUDY_NAMES, type Study, type StudyRun, type StudyScale } from '../../trainer/studies';
 import { parseFlags, UsageError } from '../args';
-import { formatDuration, ProgressBar } from '../progress';
+import { formatDuration } from '../progress';
+import { HeadlessRunner } from '../headless-runner';
 import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
 import { appVersion } from '../version';
 
@@ -141,17 +140,7 @@ export async function run(argv: string[]): Promise<number> {
   const total = args.studies.reduce((n, s) => n + s.runs.reduce((m, r) => m + r.seeds.length, 0), 0);
   const started = Date.now();
   const store = openStore(args.db);
-  const hub = new EventHub();
-  const pool = new TrainerPool(store, hub, undefined);
-  let current: number | null = null;
-  let stopped = false;
-  const onSigint = () => {
-    stopped = true;
-    process.stderr.write('\nstopping after the current step; remaining runs are skipped (Ctrl-C again to kill)...\n');
-    if (current !== null) pool.stop(current);
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
+  const runner = new HeadlessRunner(store, 'remaining runs are skipped');
   const failedRuns: string[] = [];
   // Runs with the same config (and seed) serve every study that needs them: run once, tag for each.
   const sharedRuns = new Map<string, { runId: number; title: string }>();
@@ -183,7 +172,7 @@ export async function run(argv: string[]): Promise<number> {
         for (const seed of studyRun.seeds) {
           index += 1;
           const title = `${study.name}/${studyRun.label} seed=${seed}`;
-          if (stopped) break;
+          if (runner.stopped) break;
           let from: { runId: number; checkpointId: number } | null = null;
           if (studyRun.branch) {
             const parentId = ids.get(`${studyRun.branch.fromLabel}#${seed}`);
@@ -224,18 +213,8 @@ export async function run(argv: string[]): Promise<number> {
           runIds.push(runId);
           const origin = from ? ` from checkpoint #${from.checkpointId} (step ${store.listCheckpoints(from.runId).find((c) => c.id === from.checkpointId)?.step}) of run ${from.runId}` : '';
           process.stderr.write(`[${index}/${total}] ${title}: run ${runId}${origin}\n`);
-          const bar = new ProgressBar();
-          const unsubscribe = hub.subscribe((event) => {
-            if (event.type === 'run/progress' && event.runId === runId) bar.update(event);
-          });
-          current = runId;
-          const runStart = Date.now();
-          await pool.launch(runId);
-          current = null;
-          unsubscribe();
-          bar.done();
+          const { seconds: secs } = await runner.run(runId);
           const stored = store.getRun(runId)!;
-          const secs = (Date.now() - runStart) / 1000;
           if (stored.status === 'completed') {
             ids.set(`${studyRun.label}#${seed}`, runId);
             if (shareKey !== null) sharedRuns.set(shareKey, { runId, title });
@@ -258,10 +237,10 @@ export async function run(argv: string[]): Promise<number> {
       });
       // The report so far: a long reproduction leaves something to read if it is cut short.
       if (outcomes.length < args.studies.length) await writeReport(false);
-      if (stopped) break;
+      if (runner.stopped) break;
     }
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    runner.dispose();
   }
 
   try {
@@ -272,6 +251,6 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     store.close();
   }
-  if (stopped) return 130;
+  if (runner.stopped) return 130;
   return failedRuns.length ? 1 : 0;
 }

@@ -1,14 +1,12 @@
 // `workbench run`: one experiment, headless, with a progress bar on stderr and one JSON summary
 // line on stdout.
 import { defaultStorePath, openStore } from '../../db';
-import { EventHub } from '../../backend/event-hub';
-import { TrainerPool } from '../../backend/trainer-pool';
 import { defaultRunName } from '../../backend/run-names';
 import { groupKey, validateConfig } from '../../trainer/config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';
-import { ProgressBar } from '../progress';
+import { HeadlessRunner } from '../headless-runner';
 
 export const summary = 'run one experiment (NTP, then RL) and print a JSON summary';
 
@@ -65,22 +63,9 @@ export async function run(argv: string[]): Promise<number> {
   const store = openStore(values.db ?? defaultStorePath());
   try {
     const runId = store.createRun({ name: values.name ?? defaultRunName(config), config, seed: config.seed, groupKey: groupKey(config) });
-    const hub = new EventHub();
-    const pool = new TrainerPool(store, hub, undefined);
-    const bar = new ProgressBar();
-    hub.subscribe((event) => {
-      if (event.type === 'run/progress' && event.runId === runId) bar.update(event);
-    });
     process.stderr.write(`run ${runId}: ${defaultRunName(config)} -> ${store.path}\n`);
-    const stop = () => {
-      process.stderr.write('\nstopping after the current step (Ctrl-C again to kill)...\n');
-      pool.stop(runId);
-      process.once('SIGINT', () => process.exit(130));
-    };
-    process.once('SIGINT', stop);
-    const final = await pool.launch(runId);
-    process.removeListener('SIGINT', stop);
-    bar.done();
+    const runner = new HeadlessRunner(store, 'the run is recorded as stopped');
+    const { final } = await runner.run(runId).finally(() => runner.dispose());
 
     const stored = store.getRun(runId)!;
     const done = final?.type === 'done' ? final : null;

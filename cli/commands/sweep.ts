@@ -3,14 +3,13 @@
 // before any run is created, so one bad value queues nothing.
 import { defaultStorePath, openStore } from '../../db';
 import { crossProduct, type SweepAxis } from '../../api/sweep';
-import { EventHub } from '../../backend/event-hub';
-import { TrainerPool } from '../../backend/trainer-pool';
 import { defaultRunName } from '../../backend/run-names';
 import { groupKey, setConfigValue, validateConfig, type ExperimentConfig } from '../../trainer/config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';
-import { formatDuration, ProgressBar } from '../progress';
+import { formatDuration } from '../progress';
+import { HeadlessRunner } from '../headless-runner';
 
 export const summary = 'queue (and with --run, execute) the cross product of a grid of config values';
 
@@ -135,43 +134,24 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
 
-    const hub = new EventHub();
-    const pool = new TrainerPool(store, hub, undefined);
-    let current: number | null = null;
-    let stopped = false;
-    const onSigint = () => {
-      stopped = true;
-      process.stderr.write('\nstopping after the current step; the rest stay queued (Ctrl-C again to kill)...\n');
-      if (current !== null) pool.stop(current);
-      process.once('SIGINT', () => process.exit(130));
-    };
-    process.once('SIGINT', onSigint);
+    const runner = new HeadlessRunner(store, 'the rest stay queued');
     let failed = 0;
     try {
       for (const [i, runId] of runIds.entries()) {
-        if (stopped) break;
+        if (runner.stopped) break;
         const name = store.getRun(runId)!.name;
         process.stderr.write(`[${i + 1}/${runIds.length}] run ${runId}: ${name}\n`);
-        const bar = new ProgressBar();
-        const unsubscribe = hub.subscribe((event) => {
-          if (event.type === 'run/progress' && event.runId === runId) bar.update(event);
-        });
-        current = runId;
-        const t0 = Date.now();
-        const final = await pool.launch(runId);
-        current = null;
-        unsubscribe();
-        bar.done();
+        const { final, seconds } = await runner.run(runId);
         const stored = store.getRun(runId)!;
         if (stored.status !== 'completed' && stored.status !== 'stopped') failed += 1;
-        process.stderr.write(`  ${stored.status} in ${formatDuration((Date.now() - t0) / 1000)}${stored.error ? `: ${stored.error}` : ''}\n`);
+        process.stderr.write(`  ${stored.status} in ${formatDuration(seconds)}${stored.error ? `: ${stored.error}` : ''}\n`);
         const done = final?.type === 'done' ? final : null;
         process.stdout.write(`${JSON.stringify({ runId, name, values: plan.values[i], status: stored.status, ntp: done?.summary.ntp ?? null, rl: done?.summary.rl ?? null })}\n`);
       }
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      runner.dispose();
     }
-    if (stopped) return 130;
+    if (runner.stopped) return 130;
     return failed ? 1 : 0;
   } finally {
     store.close();
