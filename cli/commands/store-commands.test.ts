@@ -5,34 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../db';
+import { runCliInProcess } from '../run-in-process';
 
 // The store takes group keys from its callers; a readable label will do here.
 const groupKeyOf = (config: { task: { kind: string; d: number; p_cot: number } }) => `p_cot-${config.task.p_cot}`;
-import { main } from '../main';
 
 let dir: string;
 let db: string;
 
-/** Runs `workbench ...args` in this process, collecting what it writes. */
-async function workbench(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const realOut = process.stdout.write.bind(process.stdout);
-  const realErr = process.stderr.write.bind(process.stderr);
-  const savedDb = process.env.WORKBENCH_DB;
-  process.env.WORKBENCH_DB = path.join(dir, 'default.sqlite');
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = realOut;
-    process.stderr.write = realErr;
-    if (savedDb === undefined) delete process.env.WORKBENCH_DB;
-    else process.env.WORKBENCH_DB = savedDb;
-  }
-}
+/** Runs `workbench ...args` in this process; the default store is a temp file, never the user's. */
+const workbench = (...args: string[]) => runCliInProcess(args, { WORKBENCH_DB: path.join(dir, 'default.sqlite') });
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-store-'));
