@@ -174,6 +174,33 @@ export async function runExperiment(
     sink.checkpointSaved?.({ id, phase, step });
   };
 
+  /** After a phase's step: evaluate, log, checkpoint and report progress when each is due. */
+  const finishStep = async (
+    phase: Phase,
+    done: number,
+    cfg: { steps: number; evalEvery: number; checkpointEvery: number },
+    clock: PhaseClock,
+    values: Record<string, number>,
+  ) => {
+    const evalNow = due(done, cfg.evalEvery, cfg.steps);
+    if (evalNow) {
+      const ev = await runEval(phase, globalStep);
+      Object.assign(values, ev.metrics);
+      summary[phase] = ev.summary;
+    }
+    log(phase, globalStep, values, clock.wallTime());
+    if (cfg.checkpointEvery > 0 ? due(done, cfg.checkpointEvery, cfg.steps) : done === cfg.steps) {
+      saveCheckpoint(phase, globalStep);
+    }
+    if (clock.shouldReport(evalNow || done === cfg.steps)) {
+      const rate = clock.rate(done);
+      sink.progress({
+        phase, step: done, totalSteps: cfg.steps, globalStep, samplesSeen,
+        stepsPerSec: rate, etaSeconds: rate > 0 ? (cfg.steps - done) / rate : null, metrics: values,
+      });
+    }
+  };
+
   try {
     // ---- NTP ----
     if (config.ntp.steps > 0 && resume?.phase !== 'rl' && !stopped()) {
@@ -204,24 +231,7 @@ export async function runExperiment(
               [METRIC.tokensSeen]: tokensSeen,
             });
           }
-          // evaluate and checkpoint
-          const evalNow = due(done, cfg.evalEvery, cfg.steps);
-          if (evalNow) {
-            const ev = await runEval('ntp', globalStep);
-            Object.assign(values, ev.metrics);
-            summary.ntp = ev.summary;
-          }
-          log('ntp', globalStep, values, clock.wallTime());
-          if (cfg.checkpointEvery > 0 ? due(done, cfg.checkpointEvery, cfg.steps) : done === cfg.steps) {
-            saveCheckpoint('ntp', globalStep);
-          }
-          if (clock.shouldReport(evalNow || done === cfg.steps)) {
-            const rate = clock.rate(done);
-            sink.progress({
-              phase: 'ntp', step: done, totalSteps: cfg.steps, globalStep, samplesSeen,
-              stepsPerSec: rate, etaSeconds: rate > 0 ? (cfg.steps - done) / rate : null, metrics: values,
-            });
-          }
+          await finishStep('ntp', done, cfg, clock, values);
           await yieldToEventLoop();
         }
       } finally {
@@ -255,23 +265,7 @@ export async function runExperiment(
           samplesSeen += cfg.promptsPerStep * cfg.groupSize;
           const values: Record<string, number> = { ...r.metrics, [METRIC.stepTimeMs]: performance.now() - t0 };
           if (r.rollouts.length) sink.samples(r.rollouts.map((s) => ({ ...s, phase: 'rl' as const, step: globalStep })));
-          const evalNow = due(done, cfg.evalEvery, cfg.steps);
-          if (evalNow) {
-            const ev = await runEval('rl', globalStep);
-            Object.assign(values, ev.metrics);
-            summary.rl = ev.summary;
-          }
-          log('rl', globalStep, values, clock.wallTime());
-          if (cfg.checkpointEvery > 0 ? due(done, cfg.checkpointEvery, cfg.steps) : done === cfg.steps) {
-            saveCheckpoint('rl', globalStep);
-          }
-          if (clock.shouldReport(evalNow || done === cfg.steps)) {
-            const rate = clock.rate(done);
-            sink.progress({
-              phase: 'rl', step: done, totalSteps: cfg.steps, globalStep, samplesSeen,
-              stepsPerSec: rate, etaSeconds: rate > 0 ? (cfg.steps - done) / rate : null, metrics: values,
-            });
-          }
+          await finishStep('rl', done, cfg, clock, values);
           await yieldToEventLoop();
         }
       } finally {
