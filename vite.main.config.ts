@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   build: {
-    lib: { entry: { main: 'electron/main.ts', trainer: 'trainer/process.ts' }, formats: ['cjs'], fileName: (_format, name) => `${name}.cjs` },
+    lib: { entry: { main: 'electron/main.ts', trainer: 'trainer/process/trainer-process.ts' }, formats: ['cjs'], fileName: (_format, name) => `${name}.cjs` },
     rollupOptions: {
       external: ['better-sqlite3', /^@tensorflow\//],
     },

@@ -1,11 +1,11 @@
 // Shapes the backend returns. Plain JSON (no Dates, no typed arrays) so that they cross IPC and
 // HTTP unchanged.
-import type { ExperimentConfig } from '../trainer/config';
+import type { ExperimentConfig } from '../vocabulary/experiment-config';
+import type { CheckpointSummary, GroupSeries, MetricSeries, MetricSummary, Phase, RunDetail, RunProgress, RunStatus, RunSummary, SampleKind, SampleView } from '../vocabulary/runs';
 import type { FieldError } from './contract';
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
-export type Phase = 'ntp' | 'rl';
 export type { ExperimentConfig };
+export type { CheckpointSummary, GroupSeries, MetricSeries, MetricSummary, Phase, RunDetail, RunProgress, RunStatus, RunSummary, SampleKind, SampleView };
 
 export interface SystemInfo {
   appVersion: string;
@@ -40,92 +40,6 @@ export interface ConfigCheck {
   ok: boolean;
   errors: FieldError[];
   config: ExperimentConfig | null;
-}
-
-export interface RunProgress {
-  phase: Phase;
-  step: number;
-  totalSteps: number;
-}
-
-export interface RunSummary {
-  id: number;
-  name: string;
-  status: RunStatus;
-  /** Milliseconds since the epoch. */
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  seed: number;
-  groupKey: string;
-  tags: string[];
-  notes: string;
-  backend: string | null;
-  backendVersion: string | null;
-  threads: number | null;
-  parentRunId: number | null;
-  parentCheckpointId: number | null;
-  error: string | null;
-  config: ExperimentConfig;
-  progress: RunProgress | null;
-  /** Last logged value per metric key. */
-  last: Record<string, number>;
-}
-
-export interface MetricSummary {
-  last: number;
-  lastStep: number;
-  min: number;
-  max: number;
-  /** Step of the best value (max for accuracies and rewards, min for losses). */
-  bestStep: number;
-  count: number;
-}
-
-export interface RunDetail extends RunSummary {
-  metrics: Record<string, MetricSummary>;
-  checkpoints: CheckpointSummary[];
-}
-
-export interface CheckpointSummary {
-  id: number;
-  runId: number;
-  phase: Phase;
-  step: number;
-  createdAt: number;
-  sizeBytes: number;
-}
-
-export interface SampleView {
-  phase: Phase;
-  step: number;
-  kind: 'greedy' | 'sampled' | 'rollout';
-  prompt: string;
-  response: string;
-  correct: boolean;
-  length: number;
-}
-
-/** One run's metric, downsampled: each bucket keeps its mean (y) and its extremes. */
-export interface MetricSeries {
-  runId: number;
-  key: string;
-  x: number[];
-  y: number[];
-  min: number[];
-  max: number[];
-}
-
-/** Seeds of one config aggregated per step. */
-export interface GroupSeries {
-  groupKey: string;
-  runIds: number[];
-  key: string;
-  x: number[];
-  mean: number[];
-  min: number[];
-  max: number[];
-  std: number[];
 }
 
 export interface QueueState {

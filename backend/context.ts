@@ -1,7 +1,7 @@
 // What every handler group may use. One store connection per backend process; trainer
 // processes write their own runs through their own connections.
 import type { RunStore } from '../db';
-import type { SpawnTrainer } from '../trainer/supervisor';
+import type { SpawnTrainer } from '../trainer/process/supervisor';
 import type { EventHub } from './event-hub';
 import type { RunQueue } from './run-queue';
 import type { TrainerPool } from './trainer-pool';

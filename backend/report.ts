@@ -3,7 +3,7 @@
 import type { RunStore } from '../db';
 import { renderComparisonReport } from '../report/html-report';
 import { toGroupSeries, toMetricSeries, toRunDetail } from './mappers';
-import { METRIC } from '../trainer/metric-keys';
+import { METRIC } from '../vocabulary/metric-keys';
 
 export const DEFAULT_REPORT_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthMedian, METRIC.sampledLongShare, METRIC.loss, METRIC.rewardMean];
 const REPORT_POINTS = 500;

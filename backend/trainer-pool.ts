@@ -1,7 +1,7 @@
 // Starts a queued run's trainer process, relays what it reports to the UI, and makes sure the
 // run ends in a terminal status even when the process dies without a word.
 import type { RunStore } from '../db';
-import { startTrainer, type FinalMessage, type SpawnTrainer, type TrainerHandle } from '../trainer/supervisor';
+import { startTrainer, type FinalMessage, type SpawnTrainer, type TrainerHandle } from '../trainer/process/supervisor';
 import type { EventHub } from './event-hub';
 
 export class TrainerPool {

@@ -17,12 +17,12 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../trainer/backend';
-import { installFastWasmKernels, setGemmWorker, uninstallFastWasmKernels } from '../trainer/fast-wasm';
-import { generate, generateUncached, type GenerateOptions } from '../trainer/generate';
-import { GPT, type GPTConfig } from '../trainer/model';
-import { makeTrainStep, maskedCrossEntropy } from '../trainer/train-step';
-import { GemmWorker } from '../trainer/wasm-gemm-worker';
+import { initBackend } from '../trainer/compute/tfjs-runtime';
+import { installFastWasmKernels, setGemmWorker, uninstallFastWasmKernels } from '../trainer/compute/fast-wasm';
+import { generate, generateUncached, type GenerateOptions } from '../trainer/model/generate';
+import { GPT, type GPTConfig } from '../trainer/model/model';
+import { makeTrainStep, maskedCrossEntropy } from '../trainer/model/train-step';
+import { GemmWorker } from '../trainer/compute/wasm-gemm-worker';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -181,9 +181,9 @@ interface HeadlineTiming {
 
 async function timeHeadline(): Promise<HeadlineTiming | { skipped: string }> {
   if (!existsSync(path.join(here, '..', 'trainer', 'presets.ts'))) return { skipped: 'trainer/presets.ts does not exist yet' };
-  const presets = (await import('../trainer/presets' as string)) as Record<string, unknown>;
-  const experiment = (await import('../trainer/experiment')) as Record<string, unknown>;
-  const config = await import('../trainer/config');
+  const presets = (await import('../paper/presets' as string)) as Record<string, unknown>;
+  const experiment = (await import('../trainer/algorithms/experiment')) as Record<string, unknown>;
+  const config = await import('../vocabulary/experiment-config');
   const getPreset = presets.getPreset as ((name: string) => { config: unknown } | undefined) | undefined;
   const preset = getPreset?.('headline') ?? (presets.headline as { config: unknown } | undefined);
   const run = experiment.runExperiment as ((cfg: unknown, sink: unknown) => Promise<{ summary: unknown }>) | undefined;

@@ -1,6 +1,6 @@
 // `workbench run --help` documents every config field from the schema itself, so it cannot drift.
 import { z } from 'zod';
-import { experimentSchema } from '../trainer/config';
+import { experimentSchema } from '../vocabulary/experiment-config';
 
 interface JsonSchema {
   type?: string;

@@ -1,9 +1,9 @@
 // The experiment a command starts from: --config FILE or --preset NAME (headline presets and the
 // studies' presets), then --set key=value overrides. Validation is the caller's next step.
 import { readFileSync } from 'node:fs';
-import { setConfigValue } from '../trainer/config';
-import { getPreset } from '../trainer/presets';
-import { studyPresets } from '../trainer/studies';
+import { setConfigValue } from '../vocabulary/experiment-config';
+import { getPreset } from '../paper/presets';
+import { studyPresets } from '../paper/studies';
 import { UsageError } from './args';
 
 export interface ExperimentInputFlags {

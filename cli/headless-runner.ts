@@ -4,7 +4,7 @@
 import type { RunStore } from '../db';
 import { EventHub } from '../backend/event-hub';
 import { TrainerPool } from '../backend/trainer-pool';
-import type { FinalMessage } from '../trainer/supervisor';
+import type { FinalMessage } from '../trainer/process/supervisor';
 import { ProgressBar } from './progress';
 
 export interface HeadlessResult {

@@ -3,8 +3,8 @@
 // claim table as Markdown for the terminal and the README.
 import type { RunStore } from '../db';
 import { buildComparisonReport } from '../backend/report';
-import type { ClaimResult, RunMeasurement } from '../trainer/claims';
-import type { Study } from '../trainer/studies';
+import type { ClaimResult, RunMeasurement } from '../paper/claims';
+import type { Study } from '../paper/studies';
 
 export interface StudyOutcome {
   study: Study;

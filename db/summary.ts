@@ -1,4 +1,4 @@
-import { METRIC } from '../trainer/metric-keys';
+import { METRIC } from '../vocabulary/metric-keys';
 import type { KeySummary } from './rollup';
 
 /** Keys whose summaries run lists carry by default (what the runs table shows). */

@@ -1,7 +1,7 @@
 // Runs the trainer in an Electron utility process (a Node process Electron manages), adapted to
 // the supervisor's TrainerChild shape.
 import { utilityProcess } from 'electron';
-import type { SpawnTrainer, TrainerChild } from '../trainer/supervisor';
+import type { SpawnTrainer, TrainerChild } from '../trainer/process/supervisor';
 
 export function utilityProcessSpawner(entry: string): SpawnTrainer {
   return (): TrainerChild => {

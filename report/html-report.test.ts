@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupSeries, MetricSeries, RunDetail } from '../api/types';
-import { makeRun } from '../renderer/src/lib/test-fixtures';
+import { makeRun } from '../vocabulary/testing/run-fixtures';
 import { renderComparisonReport } from './html-report';
 
 const detail = (id: number, over: Parameters<typeof makeRun>[1]): RunDetail => ({ ...makeRun(id, over), metrics: {}, checkpoints: [] });

@@ -3,13 +3,13 @@
 // versions. Opens offline and prints cleanly. Shares chart building with the app's compare view.
 import * as echarts from 'echarts';
 import type { GroupSeries, MetricSeries, RunDetail } from '../api/types';
-import { buildChartOption, LIGHT_THEME } from '../renderer/src/lib/chart-options';
-import { buildPanelSpec, lineUnits } from '../renderer/src/lib/compare-lines';
-import { diffConfigs, formatScalar } from '../renderer/src/lib/config-paths';
-import { formatDuration, formatValue } from '../renderer/src/lib/format';
-import { metricInfo } from '../renderer/src/lib/metric-catalog';
-import { keyConfig, runLabel } from '../renderer/src/lib/run-fields';
-import { indexSeries, summarize, seriesId } from '../renderer/src/lib/series';
+import { buildChartOption, LIGHT_THEME } from '../vocabulary/charts/chart-options';
+import { buildPanelSpec, lineUnits } from '../vocabulary/charts/compare-lines';
+import { diffConfigs, formatScalar } from '../vocabulary/config-paths';
+import { formatDuration, formatValue } from '../vocabulary/format';
+import { metricInfo } from '../vocabulary/charts/metric-catalog';
+import { keyConfig, runLabel } from '../vocabulary/run-fields';
+import { indexSeries, summarize, seriesId } from '../vocabulary/charts/series';
 
 export interface ComparisonReportInput {
   title: string;

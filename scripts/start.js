@@ -26,7 +26,7 @@ function run(command, args) {
 function buildRendererIfStale() {
   const built = join(root, '.vite', 'renderer', 'main_window', 'index.html');
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
-  const sources = [join(root, 'renderer'), join(root, 'api'), join(root, 'trainer', 'config.ts')];
+  const sources = [join(root, 'renderer'), join(root, 'api'), join(root, 'vocabulary')];
   const newest = (path) => {
     const info = statSync(path);
     if (!info.isDirectory()) return info.mtimeMs;

@@ -1,7 +1,7 @@
 import { ApiError } from '../../api/contract';
 import { crossProduct } from '../../api/sweep';
 import type { ExperimentConfig } from '../../api/types';
-import { groupKey, setConfigValue, validateConfig } from '../../trainer/config';
+import { groupKey, setConfigValue, validateConfig } from '../../vocabulary/experiment-config';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { toRunDetail, toRunSummary } from '../mappers';

@@ -2,9 +2,9 @@ import { cpus } from 'node:os';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { probeBackends } from '../backends';
-import { PRESETS } from '../../trainer/presets';
-import { studyPresets } from '../../trainer/studies';
-import { validateConfig } from '../../trainer/config';
+import { PRESETS } from '../../paper/presets';
+import { studyPresets } from '../../paper/studies';
+import { validateConfig } from '../../vocabulary/experiment-config';
 
 type SystemHandlers = Pick<Handlers, 'system/info' | 'system/backends' | 'presets/list' | 'config/validate'>;
 

@@ -1,7 +1,7 @@
 // `workbench list`: the runs in a store with status, progress and headline metrics.
 import fs from 'node:fs';
 import { defaultStorePath, openStore, type RunStatus, type RunSummary } from '../../db';
-import { METRIC } from '../../trainer/metric-keys';
+import { METRIC } from '../../vocabulary/metric-keys';
 import { parseFlags, UsageError } from '../args';
 import { withStoreErrors } from '../store-args';
 

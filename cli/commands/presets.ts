@@ -1,5 +1,5 @@
 // `workbench presets`: the named experiments, grouped by study.
-import { PRESETS } from '../../trainer/presets';
+import { PRESETS } from '../../paper/presets';
 import { parseFlags } from '../args';
 
 export const summary = 'list the experiment presets (--json for their full configs)';

@@ -4,10 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultStorePath, openStore, type RunStore } from '../../db';
-import { evaluateClaim, type RunMeasurement } from '../../trainer/claims';
-import { groupKey, longestResponse, setConfigValue, validateConfig, type ExperimentConfig } from '../../trainer/config';
-import { METRIC } from '../../trainer/metric-keys';
-import { getStudies, PAPER_STUDIES, pickCheckpoint, STUDY_NAMES, type Study, type StudyRun, type StudyScale } from '../../trainer/studies';
+import { evaluateClaim, type RunMeasurement } from '../../paper/claims';
+import { groupKey, longestResponse, setConfigValue, validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
+import { METRIC } from '../../vocabulary/metric-keys';
+import { getStudies, PAPER_STUDIES, pickCheckpoint, STUDY_NAMES, type Study, type StudyRun, type StudyScale } from '../../paper/studies';
 import { parseFlags, UsageError } from '../args';
 import { formatDuration } from '../progress';
 import { HeadlessRunner } from '../headless-runner';

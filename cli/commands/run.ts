@@ -2,7 +2,7 @@
 // line on stdout.
 import { defaultStorePath, openStore } from '../../db';
 import { defaultRunName } from '../../backend/run-names';
-import { groupKey, validateConfig } from '../../trainer/config';
+import { groupKey, validateConfig } from '../../vocabulary/experiment-config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../db';
-import { runCliInProcess } from '../run-in-process';
+import { runCliInProcess } from '../testing/run-in-process';
 
 // The store takes group keys from its callers; a readable label will do here.
 const groupKeyOf = (config: { task: { kind: string; d: number; p_cot: number } }) => `p_cot-${config.task.p_cot}`;

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../db';
-import type { ExperimentConfig } from '../../trainer/config';
-import { runCliInProcess } from '../run-in-process';
+import type { ExperimentConfig } from '../../vocabulary/experiment-config';
+import { runCliInProcess } from '../testing/run-in-process';
 import { parseGrid, splitValues } from './sweep';
 
 let dir: string;

@@ -4,7 +4,7 @@
 import { defaultStorePath, openStore } from '../../db';
 import { crossProduct, type SweepAxis } from '../../api/sweep';
 import { defaultRunName } from '../../backend/run-names';
-import { groupKey, setConfigValue, validateConfig, type ExperimentConfig } from '../../trainer/config';
+import { groupKey, setConfigValue, validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';

@@ -1,5 +1,5 @@
 // Builds the task a config names. New tasks register here and nowhere else.
-import type { TaskConfig } from '../config';
+import type { TaskConfig } from '../../vocabulary/experiment-config';
 import { MultiplicationTask } from './multiplication';
 import { ParityTask } from './parity';
 import type { Task } from './task';

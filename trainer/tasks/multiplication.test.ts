@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng';
+import { Rng } from '../model/rng';
 import { MultiplicationTask } from './multiplication';
 
 const task = (digits: number, p_cot: number) => new MultiplicationTask({ kind: 'multiplication', digits, p_cot });

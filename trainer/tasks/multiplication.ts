@@ -5,8 +5,8 @@
 //   long:  a*b_0 + a*b_1 + ... + a*b_{n-1} = product, where b_j is b's j-th digit from the right and
 //          each partial product has n+1 digits (its shift by 10^j is implied by its place).
 // The answer of a response is its last 2n tokens; its length is the number of tokens before EOS.
-import type { MultiplicationTaskConfig } from '../config';
-import { Rng } from '../rng';
+import type { MultiplicationTaskConfig } from '../../vocabulary/experiment-config';
+import { Rng } from '../model/rng';
 import { decodeWith, type Example, type Task } from './task';
 
 export const MULTIPLICATION_VOCAB = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '=', '+', 'EOS'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng';
+import { Rng } from '../model/rng';
 import { ParityTask } from './parity';
 
 const task = (d: number, p_cot: number, chain: 'full' | { leap: number } = 'full') => new ParityTask({ kind: 'parity', d, p_cot, chain });

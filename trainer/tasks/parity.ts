@@ -1,8 +1,8 @@
 // The parity mixture of SCIENCE.md. Vocabulary `0`, `1`, `=`, `EOS`; a sequence is
 // `x1..xd = response EOS`; the long response is the running parities (or every k-th of them,
 // always ending with y), the short one is y alone.
-import type { ParityTaskConfig } from '../config';
-import { Rng } from '../rng';
+import type { ParityTaskConfig } from '../../vocabulary/experiment-config';
+import { Rng } from '../model/rng';
 import { decodeWith, type Example, type Task } from './task';
 
 export const PARITY_VOCAB = ['0', '1', '=', 'EOS'] as const;

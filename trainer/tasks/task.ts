@@ -1,6 +1,6 @@
 // The interface between a task (parity, multiplication, ...) and the algorithms: NTP, evaluation and
 // RL only see token ids, these methods, and the answer/length rules the task defines.
-import type { Rng } from '../rng';
+import type { Rng } from '../model/rng';
 
 export interface Example {
   prompt: Int32Array;

@@ -6,8 +6,8 @@ import ConfigForm from './ConfigForm.svelte';
 import ProgressBar from './ProgressBar.svelte';
 import SummaryTable from './SummaryTable.svelte';
 import ConfigDiffTable from './ConfigDiffTable.svelte';
-import { makeRun } from '../lib/test-fixtures';
-import { lineUnits } from '../lib/compare-lines';
+import { makeRun } from '../../../vocabulary/testing/run-fixtures';
+import { lineUnits } from '../../../vocabulary/charts/compare-lines';
 import type { MetricSeries } from '../../../api/types';
 
 describe('components', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../../trainer/config';
+import { validateConfig } from '../../../vocabulary/experiment-config';
 import { formSections, parseFieldInput, withDefaults } from './config-form';
-import { flattenConfig, setPath } from './config-paths';
+import { flattenConfig, setPath } from '../../../vocabulary/config-paths';
 
 const input = { task: { kind: 'parity' as const, d: 20, p_cot: 0.25 }, rl: {} };
 

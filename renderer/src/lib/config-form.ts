@@ -11,7 +11,7 @@ import {
   rlSchema,
   type ExperimentConfig,
   type ExperimentConfigInput,
-} from '../../../trainer/config';
+} from '../../../vocabulary/experiment-config';
 
 export type FieldKind = 'number' | 'enum' | 'boolean' | 'text';
 

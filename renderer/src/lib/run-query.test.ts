@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allTags, filterRuns, matchesText, sortRuns } from './run-query';
-import { keyConfig, progressFraction } from './run-fields';
-import { makeRun } from './test-fixtures';
+import { keyConfig, progressFraction } from '../../../vocabulary/run-fields';
+import { makeRun } from '../../../vocabulary/testing/run-fixtures';
 
 const runs = [
   makeRun(1, { name: 'headline ntp', pCot: 0.25, tags: ['paper'], last: { 'eval/greedy_accuracy': 0.5 } }),

@@ -1,8 +1,8 @@
 // Search, filter and sort of the run list, done in the renderer so typing stays instant even
 // with 10k runs (the list is already in memory for the virtualized table).
 import type { RunStatus, RunSummary } from '../../../api/types';
-import { flattenConfig } from './config-paths';
-import { finalAccuracy, keyConfig, medianLength, progressFraction } from './run-fields';
+import { flattenConfig } from '../../../vocabulary/config-paths';
+import { finalAccuracy, keyConfig, medianLength, progressFraction } from '../../../vocabulary/run-fields';
 
 export interface RunFilter {
   text: string;

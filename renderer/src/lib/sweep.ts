@@ -1,6 +1,6 @@
 // The sweep builder's text handling. The expansion itself lives in api/sweep.ts, shared with the
 // backend that queues the runs, so the preview shows exactly what will be queued.
-import type { Scalar } from './config-paths';
+import type { Scalar } from '../../../vocabulary/config-paths';
 
 export { crossProduct, sweepSize, type SweepAxis } from '../../../api/sweep';
 

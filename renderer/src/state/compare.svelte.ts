@@ -1,7 +1,7 @@
 // What the compare view shows. Lives in the app state so it survives switching views.
 import { SvelteSet } from 'svelte/reactivity';
-import { DEFAULT_COMPARE_KEYS } from '../lib/metric-catalog';
-import type { XAxisKind } from '../lib/series';
+import { DEFAULT_COMPARE_KEYS } from '../../../vocabulary/charts/metric-catalog';
+import type { XAxisKind } from '../../../vocabulary/charts/series';
 
 export class CompareState {
   ids = $state<number[]>([]);

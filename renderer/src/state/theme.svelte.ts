@@ -1,6 +1,6 @@
 // Follows the OS light/dark setting; charts switch palettes with it.
 import { MediaQuery } from 'svelte/reactivity';
-import { DARK_THEME, LIGHT_THEME, type ChartTheme } from '../lib/chart-options';
+import { DARK_THEME, LIGHT_THEME, type ChartTheme } from '../../../vocabulary/charts/chart-options';
 
 const prefersDark = new MediaQuery('(prefers-color-scheme: dark)', false);
 

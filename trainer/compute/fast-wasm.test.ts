@@ -1,0 +1,159 @@
+// The fast WASM kernels must compute what plain TF.js computes: every case is run on the wasm
+// backend with the fast kernels, and again with the pure-JS cpu backend's stock kernels.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './tfjs-runtime';
+import { fastWasmKernelsInstalled, setGemmWorker } from './fast-wasm';
+import { GemmWorker } from './wasm-gemm-worker';
+import { generate, generateUncached } from '../model/generate';
+import { GPT, type GPTConfig } from '../model/model';
+import { makeTrainStep, maskedCrossEntropy } from '../model/train-step';
+
+beforeAll(async () => {
+  const info = await initBackend('wasm');
+  expect(info.name).toBe('wasm');
+  expect(fastWasmKernelsInstalled()).toBe(true);
+});
+
+/** Run f on the given backend; return plain arrays. */
+async function on<T>(backend: 'wasm' | 'cpu', f: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  try {
+    return f();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let scale = 1e-6;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d / scale;
+}
+
+describe('fast wasm kernels', () => {
+  it('BatchMatMul matches plain TF.js for every transpose and batch layout', async () => {
+    const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+      { a: [96, 80], b: [80, 72], ta: false, tb: false },
+      { a: [80, 96], b: [80, 72], ta: true, tb: false }, // weight-gradient shape
+      { a: [1100, 40], b: [1100, 24], ta: true, tb: false }, // transposes b and the result instead
+      { a: [1100, 24], b: [1100, 40], ta: true, tb: false }, // transposes a
+      { a: [96, 80], b: [72, 80], ta: false, tb: true },
+      { a: [80, 96], b: [72, 80], ta: true, tb: true },
+      { a: [2, 3, 40, 48], b: [2, 3, 48, 40], ta: false, tb: false }, // attention
+      { a: [2, 3, 40, 48], b: [2, 3, 40, 48], ta: false, tb: true },
+      { a: [2, 3, 48, 40], b: [2, 3, 48, 40], ta: true, tb: false },
+      { a: [4, 40, 48], b: [48, 40], ta: false, tb: false }, // b broadcast over the batch
+      { a: [5, 3, 4], b: [5, 4, 2], ta: false, tb: false }, // tiny: stock kernel
+    ];
+    for (const [n, c] of cases.entries()) {
+      const make = () => [tf.randomNormal(c.a, 0, 1, 'float32', 1 + n), tf.randomNormal(c.b, 0, 1, 'float32', 50 + n)];
+      const run = () => tf.tidy(() => {
+        const [a, b] = make();
+        const r = tf.matMul(a, b, c.ta, c.tb);
+        return { shape: r.shape, data: Array.from(r.dataSync()) };
+      });
+      const fast = run();
+      const plain = await on('cpu', run);
+      expect(fast.shape, JSON.stringify(c)).toEqual(plain.shape);
+      expect(maxRelDiff(fast.data, plain.data), JSON.stringify(c)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('splits large products with the GEMM worker bit-identically', async () => {
+    const worker = await GemmWorker.start();
+    expect(worker).not.toBeNull();
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[300, 64], [64, 96], false, false], // rows split
+      [[300, 64], [96, 64], false, true],
+      [[6, 100, 80], [6, 80, 96], false, false], // slices split
+      [[6, 100, 80], [80, 96], false, false], // shared b
+    ];
+    try {
+      for (const [sa, sb, ta, tb] of cases) {
+        const a = tf.randomNormal(sa, 0, 1, 'float32', 3);
+        const b = tf.randomNormal(sb, 0, 1, 'float32', 4);
+        setGemmWorker(null);
+        const one = tf.matMul(a, b, ta, tb).dataSync();
+        setGemmWorker(worker);
+        const jobs = worker!.jobs;
+        const two = tf.matMul(a, b, ta, tb).dataSync();
+        expect(worker!.jobs).toBe(jobs + 1);
+        expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer)), JSON.stringify([sa, sb])).toBe(true);
+        tf.dispose([a, b]);
+      }
+    } finally {
+      setGemmWorker(null);
+      await worker!.terminate();
+    }
+  });
+
+  it('Sum over leading axes matches plain TF.js', async () => {
+    const run = () => tf.tidy(() => {
+      const x = tf.randomNormal([6, 7, 9], 0, 1, 'float32', 3);
+      return [tf.sum(x, 0), tf.sum(x, [0, 1]), tf.sum(x, [0, 1], true), tf.sum(x, -1), tf.sum(x)].map((t) => ({
+        shape: t.shape,
+        data: Array.from(t.dataSync()),
+      }));
+    });
+    const fast = run();
+    const plain = await on('cpu', run);
+    for (let i = 0; i < fast.length; i++) {
+      expect(fast[i].shape).toEqual(plain[i].shape);
+      expect(maxRelDiff(fast[i].data, plain[i].data)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('gives the same loss and gradients as plain TF.js on a tiny GPT', async () => {
+    const cfg: GPTConfig = { vocabSize: 5, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 32, mlpRatio: 4 };
+    const bytes = new GPT(cfg, 9).toBytes();
+    const B = 4;
+    const T = 24; // attention slices of 24x24x16 take the per-slice GEMM path
+    const run = () => {
+      const m = GPT.fromBytes(bytes);
+      const out = tf.tidy(() => {
+        const idx = tf.randomUniformInt([B, T], 0, 5, 1) as tf.Tensor2D;
+        const tgt = tf.randomUniformInt([B, T], 0, 5, 2) as tf.Tensor2D;
+        const mask = tf.ones([B, T]) as tf.Tensor2D;
+        const { value, grads } = tf.variableGrads(() => maskedCrossEntropy(m.forward(idx), tgt, mask), m.variables);
+        return { loss: value.dataSync()[0], grads: m.variables.map((v) => Array.from(grads[v.name].dataSync())) };
+      });
+      m.dispose();
+      return out;
+    };
+    const fast = run();
+    const plain = await on('cpu', run);
+    expect(Math.abs(fast.loss - plain.loss)).toBeLessThan(1e-5);
+    for (let i = 0; i < fast.grads.length; i++) {
+      expect(maxRelDiff(fast.grads[i], plain.grads[i]), `gradient ${i}`).toBeLessThan(1e-3);
+    }
+  });
+
+  it('leaks no tensors across training steps, and cached == uncached generation on wasm', () => {
+    const cfg: GPTConfig = { vocabSize: 4, blockSize: 32, nLayer: 2, nHead: 4, nEmbd: 32, mlpRatio: 4 };
+    const m = new GPT(cfg, 3);
+    const idx = tf.randomUniformInt([8, 24], 0, 4, 1) as tf.Tensor2D;
+    const mask = tf.ones([8, 24]) as tf.Tensor2D;
+    const step = makeTrainStep(m, tf.train.adam(1e-3), (model) => maskedCrossEntropy(model.forward(idx), idx, mask), { clipNorm: 1 });
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = step(null);
+      r.loss.dispose();
+      r.gradNorm.dispose();
+      counts.push(tf.memory().numTensors);
+    }
+    // Adam creates its moment variables on the first step; after that the count must stay flat.
+    expect(counts[2]).toBe(counts[1]);
+    expect(counts[3]).toBe(counts[1]);
+
+    const prompts = Array.from({ length: 16 }, (_, i) => Int32Array.from({ length: 12 }, (_, j) => (i + j) % 3));
+    const opts = { maxNewTokens: 12, temperature: 0, eosId: 3, seed: 1 };
+    const a = generate(m, prompts, opts);
+    const b = generateUncached(m, prompts, opts);
+    expect(a.tokens.map((t) => Array.from(t))).toEqual(b.tokens.map((t) => Array.from(t)));
+    m.dispose();
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupSeries, MetricSeries } from '../../api/types';
+import { LIGHT_THEME } from './chart-options';
+import { buildPanelSpec } from './compare-lines';
+import { indexSeries } from './series';
+import { makeRun } from '../testing/run-fixtures';
+
+const runs = [makeRun(1, { name: 'a', seed: 1 }), makeRun(2, { name: 'b', seed: 2 }), makeRun(3, { name: 'c', pCot: 0.5 })];
+const key = 'eval/sampled_long_share';
+const series: MetricSeries[] = runs.map((r) => ({
+  runId: r.id,
+  key,
+  x: [0, 300, 350, 400],
+  y: [0.25, 0.25, 0.5, 0.9],
+  min: [0.25, 0.25, 0.5, 0.9],
+  max: [0.25, 0.25, 0.5, 0.9],
+}));
+const group: GroupSeries = {
+  groupKey: runs[0].groupKey,
+  runIds: [1, 2],
+  key,
+  x: [0, 300, 400],
+  mean: [0.25, 0.25, 0.9],
+  min: [0.2, 0.2, 0.85],
+  max: [0.3, 0.3, 0.95],
+  std: [0.05, 0.05, 0.05],
+};
+const base = { key, runs, series: indexSeries(series), band: 'minmax' as const, x: 'step' as const, smoothing: 0, theme: LIGHT_THEME, showThreshold: true, showStar: true };
+
+describe('buildPanelSpec', () => {
+  it('draws one line per run with its full name, phase marker and threshold', () => {
+    const spec = buildPanelSpec(base);
+    expect(spec.lines.map((l) => l.name)).toEqual(['a (#1)', 'b (#2)', 'c (#3)']);
+    expect(spec.phaseBoundaries).toEqual([300]);
+    expect(spec.threshold?.y).toBeCloseTo(1 / 3, 12);
+    expect(spec.percent).toBe(true);
+  });
+
+  it('adds the STaR recursion from each run’s long share at the RL start', () => {
+    const spec = buildPanelSpec(base);
+    expect(spec.overlays).toHaveLength(3);
+    const o = spec.overlays![0];
+    expect(o.points[0]).toEqual([300, 0.25]);
+    expect(o.points[1][1]).toBeCloseTo(0.4, 12);
+    expect(o.points.at(-1)![0]).toBe(400);
+  });
+
+  it('draws a seed group as mean with a band, singletons as plain lines', () => {
+    const spec = buildPanelSpec({ ...base, groups: [group], showStar: false });
+    expect(spec.lines).toHaveLength(2);
+    expect(spec.lines[0].band).toEqual({ lower: group.min, upper: group.max });
+    expect(spec.lines[0].name).toMatch(/2 seeds/);
+    expect(spec.lines[1].name).toBe('c (#3)');
+    const std = buildPanelSpec({ ...base, groups: [group], band: 'std' });
+    expect(std.lines[0].band!.upper[2]).toBeCloseTo(0.95, 12);
+  });
+
+  it('drops the phase marker on the wall-time axis and the threshold on other metrics', () => {
+    const spec = buildPanelSpec({ ...base, key: 'loss', x: 'wall' });
+    expect(spec.phaseBoundaries).toEqual([]);
+    expect(spec.threshold).toBeUndefined();
+    expect(spec.lines).toHaveLength(0);
+  });
+
+  it('marks a branched run’s RL start at its first logged step', () => {
+    const branched = makeRun(9, { name: 'branch' });
+    (branched.config as unknown as { ntp: { steps: number }; rl: Record<string, unknown> }).ntp.steps = 0;
+    (branched.config as unknown as { rl: Record<string, unknown> }).rl.fromCheckpoint = { runId: 1, checkpointId: 2 };
+    const s: MetricSeries = { runId: 9, key, x: [40, 41, 42], y: [0.25, 0.4, 0.6], min: [0.25, 0.4, 0.6], max: [0.25, 0.4, 0.6] };
+    const spec = buildPanelSpec({ ...base, runs: [branched], series: indexSeries([s]) });
+    expect(spec.phaseBoundaries).toEqual([40]);
+    expect(spec.overlays![0].points[0]).toEqual([40, 0.25]);
+  });
+
+  it('hides lines without moving the colours of the others', () => {
+    const all = buildPanelSpec({ ...base, showStar: false });
+    const some = buildPanelSpec({ ...base, showStar: false, hidden: new Set(['2']) });
+    expect(some.lines.map((l) => l.name)).toEqual(['a (#1)', 'c (#3)']);
+    expect(some.lines[1].color).toBe(all.lines[2].color);
+  });
+});

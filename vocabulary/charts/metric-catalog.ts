@@ -1,0 +1,79 @@
+// How each metric is labelled and judged ("best" is the max of an accuracy, the min of a loss).
+// Keys come from trainer/metric-keys.ts; unknown keys still get a readable fallback.
+import { METRIC } from '../metric-keys';
+
+export interface MetricInfo {
+  key: string;
+  label: string;
+  direction: 'max' | 'min' | 'none';
+  /** Values are shares in [0, 1], shown as percentages on a fixed 0-100% axis. */
+  percent: boolean;
+  /** Long-share charts carry the 1/3 threshold line and the STaR recursion overlay. */
+  longShare: boolean;
+}
+
+const m = (key: string, label: string, direction: MetricInfo['direction'], percent = false, longShare = false): MetricInfo => ({
+  key,
+  label,
+  direction,
+  percent,
+  longShare,
+});
+
+export const METRICS: MetricInfo[] = [
+  m(METRIC.greedyAccuracy, 'Greedy accuracy', 'max', true),
+  m(METRIC.sampledAccuracy, 'Sampled accuracy', 'max', true),
+  m(METRIC.greedyLengthMedian, 'Response length (median, greedy)', 'none'),
+  m(METRIC.greedyLengthMean, 'Response length (mean, greedy)', 'none'),
+  m(METRIC.sampledLongShare, 'Long-response share (sampled)', 'max', true, true),
+  m(METRIC.greedyLongShare, 'Long-response share (greedy)', 'max', true, true),
+  m(METRIC.truncatedShare, 'Truncated share (eval)', 'min', true),
+  m(METRIC.loss, 'Loss', 'min'),
+  m(METRIC.rewardMean, 'Reward (mean)', 'max'),
+  m(METRIC.rewardStd, 'Reward std', 'none'),
+  m(METRIC.fracRewardZeroStd, 'Groups with equal rewards', 'none', true),
+  m(METRIC.lengthMean, 'Rollout length (mean)', 'none'),
+  m(METRIC.lengthMin, 'Rollout length (min)', 'none'),
+  m(METRIC.lengthMax, 'Rollout length (max)', 'none'),
+  m(METRIC.truncatedRatio, 'Rollouts truncated', 'min', true),
+  m(METRIC.longShare, 'Long-response share (rollouts)', 'max', true, true),
+  m(METRIC.entropy, 'Entropy', 'none'),
+  m(METRIC.kl, 'KL to start model', 'none'),
+  m(METRIC.clipRatio, 'Clip share (GRPO)', 'none', true),
+  m(METRIC.lr, 'Learning rate', 'none'),
+  m(METRIC.gradNorm, 'Gradient norm', 'none'),
+  m(METRIC.stepTimeMs, 'Step time (ms)', 'min'),
+];
+
+const BY_KEY = new Map(METRICS.map((info) => [info.key, info]));
+
+export function metricInfo(key: string): MetricInfo {
+  return (
+    BY_KEY.get(key) ?? {
+      key,
+      label: key.replace(/^.*\//, '').replace(/_/g, ' '),
+      direction: /loss/.test(key) ? 'min' : /accuracy|reward$/.test(key) ? 'max' : 'none',
+      percent: /accuracy|share|ratio/.test(key),
+      longShare: /long_share/.test(key),
+    }
+  );
+}
+
+/** The compare view opens on the paper's figure: accuracy, response length, long share. */
+export const DEFAULT_COMPARE_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthMedian, METRIC.sampledLongShare];
+
+/** What the live view of one run shows. Several keys on one chart share its panel; `names` label them. */
+export const LIVE_PANELS: { title: string; keys: string[]; names: string[]; percent: boolean }[] = [
+  { title: 'Loss', keys: [METRIC.loss], names: ['loss'], percent: false },
+  { title: 'Accuracy', keys: [METRIC.greedyAccuracy, METRIC.sampledAccuracy], names: ['greedy', 'sampled'], percent: true },
+  {
+    title: 'Response length',
+    keys: [METRIC.greedyLengthMedian, METRIC.greedyLengthMean, METRIC.lengthMean],
+    names: ['greedy median', 'greedy mean', 'rollout mean'],
+    percent: false,
+  },
+  { title: 'Long-response share', keys: [METRIC.sampledLongShare, METRIC.longShare], names: ['eval (sampled)', 'rollouts'], percent: true },
+  { title: 'Reward', keys: [METRIC.rewardMean, METRIC.rewardStd], names: ['mean', 'std'], percent: false },
+];
+
+export const LIVE_KEYS = [...new Set(LIVE_PANELS.flatMap((p) => p.keys))];

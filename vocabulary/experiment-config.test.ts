@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { estimateMemory, groupKey, parseConfig, setConfigValue, validateConfig } from './experiment-config';
+
+const minimal = { task: { kind: 'parity', d: 20, p_cot: 0.25 } };
+
+function errorsOf(input: unknown) {
+  const r = validateConfig(input);
+  if (r.ok) throw new Error('expected errors');
+  return r.errors;
+}
+
+describe('experiment config', () => {
+  it('fills defaults around the essentials', () => {
+    const c = parseConfig(minimal);
+    expect(c.task).toEqual({ kind: 'parity', d: 20, p_cot: 0.25, chain: 'full' });
+    expect(c.model.layers).toBeGreaterThan(0);
+    expect(c.rl).toBeNull();
+    expect(c.backend).toBe('auto');
+  });
+
+  it('gives field-level errors with dotted paths and the offending value', () => {
+    const errors = errorsOf({ task: { kind: 'parity', d: 20, p_cot: 1.5 }, ntp: { steps: -1, schedule: 'linear' }, model: { layers: 2.5 } });
+    const byPath = Object.fromEntries(errors.map((e) => [e.path, e.message]));
+    expect(byPath['task.p_cot']).toBe('task.p_cot must be in [0,1], got 1.5');
+    expect(byPath['ntp.steps']).toMatch(/^ntp\.steps must be in \[0,\d+\], got -1$/);
+    expect(byPath['ntp.schedule']).toBe('ntp.schedule must be one of "constant", "cosine", got "linear"');
+    expect(byPath['model.layers']).toBe('model.layers must be an integer, got 2.5');
+  });
+
+  it('names missing essentials, wrong types and unknown keys', () => {
+    const byPath = Object.fromEntries(
+      errorsOf({ task: { kind: 'parity', p_cot: '0.2' }, rl: { algorithm: 'ppo' }, ntp: { stepz: 3 } }).map((e) => [e.path, e.message]),
+    );
+    expect(byPath['task.d']).toBe('task.d is required (number)');
+    expect(byPath['task.p_cot']).toBe('task.p_cot must be a number, got "0.2"');
+    expect(byPath['rl.algorithm']).toBe('rl.algorithm must be one of "star", "reinforce", "grpo", got "ppo"');
+    expect(byPath['ntp']).toBe('ntp has unknown key "stepz"');
+    expect(errorsOf({ task: { kind: 'sorting' } })[0].message).toBe('task.kind must be one of "parity", "multiplication", got "sorting"');
+    expect(errorsOf(null)[0].path).toBe('');
+  });
+
+  it('checks fields against each other', () => {
+    const msgs = errorsOf({ ...minimal, model: { width: 130, heads: 4 }, rl: { algorithm: 'grpo', groupSize: 1 } }).map((e) => e.message);
+    expect(msgs).toContain('model.heads must divide model.width (130), got 4');
+    expect(msgs).toContain('rl.groupSize must be at least 2 for GRPO (advantages are normalized within a group), got 1');
+    const fromCkpt = errorsOf({ ...minimal, ntp: { steps: 10 }, rl: { fromCheckpoint: { runId: 1, checkpointId: 2 } } });
+    expect(fromCkpt[0].path).toBe('ntp.steps');
+  });
+
+  it('refuses absurd sizes with the estimated memory', () => {
+    const errors = errorsOf({ ...minimal, model: { layers: 48, width: 4096, heads: 32 }, ntp: { batchSize: 4096 } });
+    expect(errors[0].path).toBe('model');
+    expect(errors[0].message).toMatch(/would need about [\d.]+ GiB \([\d.]+M parameters\)/);
+    // the headline-sized model is small
+    expect(estimateMemory(parseConfig(minimal)).bytes).toBeLessThan(1024 ** 3);
+  });
+
+  it('--set parses values and creates sections', () => {
+    let c: object = minimal;
+    c = setConfigValue(c, 'task.p_cot', '0.5');
+    c = setConfigValue(c, 'rl.algorithm', 'star');
+    c = setConfigValue(c, 'rl.steps', '50');
+    c = setConfigValue(c, 'task.chain', '{"leap":2}');
+    const v = parseConfig(c);
+    expect(v.task).toEqual({ kind: 'parity', d: 20, p_cot: 0.5, chain: { leap: 2 } });
+    expect(v.rl?.algorithm).toBe('star');
+    expect(v.rl?.steps).toBe(50);
+    expect(minimal.task.p_cot).toBe(0.25); // input untouched
+  });
+
+  it('group key ignores seed, name and spelled-out defaults, but not the science', () => {
+    const a = groupKey(parseConfig({ ...minimal, seed: 1, name: 'a' }));
+    expect(groupKey(parseConfig({ ...minimal, seed: 2, model: { layers: 2 } }))).toBe(a);
+    expect(groupKey(parseConfig({ task: { ...minimal.task, p_cot: 0.3 } }))).not.toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{14}$/);
+  });
+
+  it('groups runs branched from different parents by the checkpoint step they start from', () => {
+    const branched = (runId: number, checkpointId: number, seed: number) =>
+      parseConfig({ ...minimal, seed, ntp: { steps: 0 }, rl: { steps: 5, fromCheckpoint: { runId, checkpointId } } });
+    // Seeds 1 and 2 branch from their own parents' step-300 checkpoints: one group.
+    expect(groupKey(branched(1, 10, 1), 300)).toBe(groupKey(branched(2, 20, 2), 300));
+    // RL from an earlier checkpoint is another group.
+    expect(groupKey(branched(1, 7, 1), 100)).not.toBe(groupKey(branched(1, 10, 1), 300));
+  });
+});

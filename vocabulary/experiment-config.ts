@@ -1,0 +1,346 @@
+// The experiment config: one zod schema (task, model, ntp, rl, eval, seed, backend), defaults for all
+// but the essentials, field-level errors with dotted paths, and a refusal of sizes this machine
+// cannot hold. Pure (no Node imports) so the renderer can validate its launch form with it too.
+import { z } from 'zod';
+
+// ---- field helpers: every message names the dotted path and the offending value ----
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v) ?? v);
+}
+
+/** A number in [lo, hi] (an integer when `int`); the message reads "must be in [0,1], got 1.5". */
+function ranged(lo: number, hi: number, int = false) {
+  return z.number().superRefine((v, ctx) => {
+    if (!Number.isFinite(v)) ctx.addIssue({ code: 'custom', message: `must be a finite number, got ${v}` });
+    else if (int && !Number.isInteger(v)) ctx.addIssue({ code: 'custom', message: `must be an integer, got ${v}` });
+    else if (v < lo || v > hi) ctx.addIssue({ code: 'custom', message: `must be in [${lo},${hi}], got ${v}` });
+  });
+}
+const int = (lo: number, hi: number) => ranged(lo, hi, true);
+
+// ---- the schema ----
+
+export const chainSchema = z.union([
+  z.literal('full'),
+  z.strictObject({ leap: int(2, 64) }),
+]);
+
+export const parityTaskSchema = z.strictObject({
+  kind: z.literal('parity'),
+  /** Number of input bits. */
+  d: int(2, 256),
+  /** Probability that a training example carries the chain of prefix parities. */
+  p_cot: ranged(0, 1),
+  /** 'full' keeps every prefix parity; {leap: k} keeps every k-th (and always the last). */
+  chain: chainSchema.default('full'),
+});
+
+export const multiplicationTaskSchema = z.strictObject({
+  kind: z.literal('multiplication'),
+  /** Digits of each factor (both n-digit numbers, leading zeros allowed). */
+  digits: int(1, 8),
+  p_cot: ranged(0, 1),
+});
+
+export const TASK_KINDS = ['parity', 'multiplication'] as const;
+export const taskSchema = z.discriminatedUnion('kind', [parityTaskSchema, multiplicationTaskSchema]);
+
+export const modelSchema = z.strictObject({
+  layers: int(1, 48).default(2),
+  heads: int(1, 64).default(4),
+  width: int(4, 4096).default(128),
+  mlpRatio: int(1, 16).default(4),
+});
+
+export const ntpSchema = z.strictObject({
+  steps: int(0, 10_000_000).default(300),
+  batchSize: int(1, 65_536).default(64),
+  lr: ranged(0, 10).default(1e-3),
+  warmupSteps: int(0, 10_000_000).default(20),
+  schedule: z.enum(['constant', 'cosine']).default('constant'),
+  weightDecay: ranged(0, 10).default(0.01),
+  /** Clip the global gradient norm to this; 0 turns clipping off. */
+  gradClip: ranged(0, 1e6).default(1),
+  /** Evaluate on the held-out set every k steps (and at the end); 0 = only at the end. */
+  evalEvery: int(0, 10_000_000).default(50),
+  /** Save a checkpoint every k steps (and at the end); 0 = only at the end. */
+  checkpointEvery: int(0, 10_000_000).default(0),
+});
+
+export const checkpointRefSchema = z.strictObject({
+  runId: z.number().int().min(0),
+  checkpointId: z.number().int().min(0),
+});
+
+export const rlSchema = z.strictObject({
+  steps: int(0, 10_000_000).default(100),
+  algorithm: z.enum(['star', 'reinforce', 'grpo']).default('grpo'),
+  reward: z.enum(['end-to-end', 'chain']).default('end-to-end'),
+  /** Sampling temperature of the rollouts (the paper uses 0.75, 1.0, 1.5). */
+  temperature: ranged(0.01, 10).default(1),
+  /** Responses per prompt (GRPO normalizes within this group). */
+  groupSize: int(1, 1024).default(8),
+  promptsPerStep: int(1, 65_536).default(16),
+  lr: ranged(0, 10).default(1e-4),
+  /** Gradient updates per batch of rollouts; with 1 the GRPO ratio is exactly 1 (nothing to clip). */
+  epochs: int(1, 64).default(1),
+  clipEps: ranged(0, 10).default(0.2),
+  /** Weight of the KL penalty to the start model; the KL is measured (and logged) either way. */
+  klCoef: ranged(0, 100).default(0),
+  gradClip: ranged(0, 1e6).default(1),
+  /** Evaluate on the held-out set every k RL steps (and at the end); 0 = only at the end. */
+  evalEvery: int(0, 10_000_000).default(5),
+  checkpointEvery: int(0, 10_000_000).default(0),
+  /** Start from a stored checkpoint instead of this run's NTP phase (requires ntp.steps = 0). */
+  fromCheckpoint: checkpointRefSchema.optional(),
+});
+
+export const evalSchema = z.strictObject({
+  /** Size of the held-out prompt set (fixed per seed). */
+  heldOut: int(1, 100_000).default(256),
+  /** Length cap of generated responses; default: the task's longest response + 1. */
+  maxNewTokens: int(1, 4096).optional(),
+  sampleTemperature: ranged(0.01, 10).default(1),
+  /** How many greedy/sampled generations to store as samples per evaluation. */
+  samplesToLog: int(0, 1000).default(8),
+});
+
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendPref = (typeof BACKENDS)[number];
+
+export const experimentSchema = z.strictObject({
+  name: z.string().max(200).optional(),
+  task: taskSchema,
+  model: modelSchema.prefault({}),
+  ntp: ntpSchema.prefault({}),
+  rl: rlSchema.nullable().default(null),
+  eval: evalSchema.prefault({}),
+  seed: int(0, 2 ** 31 - 1).default(0),
+  backend: z.enum(BACKENDS).default('auto'),
+});
+
+export type ExperimentConfig = z.infer<typeof experimentSchema>;
+/** What a user may write: everything with a default is optional. */
+export type ExperimentConfigInput = z.input<typeof experimentSchema>;
+export type TaskConfig = ExperimentConfig['task'];
+export type ParityTaskConfig = z.infer<typeof parityTaskSchema>;
+export type MultiplicationTaskConfig = z.infer<typeof multiplicationTaskSchema>;
+export type ModelSection = ExperimentConfig['model'];
+export type NtpConfig = ExperimentConfig['ntp'];
+export type RlConfig = NonNullable<ExperimentConfig['rl']>;
+export type EvalConfig = ExperimentConfig['eval'];
+
+// ---- task shapes needed before a task object exists (memory estimate, length caps) ----
+
+/** Tokens of the longest response before EOS. */
+export function longestResponse(task: TaskConfig): number {
+  if (task.kind === 'parity') return task.chain === 'full' ? task.d : Math.ceil(task.d / task.chain.leap);
+  // multiplication: n partial products of n+1 digits, n-1 `+`, `=`, then the 2n-digit product
+  return task.digits * (task.digits + 1) + task.digits + 2 * task.digits;
+}
+
+export function promptLength(task: TaskConfig): number {
+  return task.kind === 'parity' ? task.d + 1 : 2 * task.digits + 2;
+}
+
+/** Length cap of generated responses (tokens before EOS that may be produced). */
+export function responseCap(config: Pick<ExperimentConfig, 'task' | 'eval'>): number {
+  return config.eval.maxNewTokens ?? longestResponse(config.task) + 1;
+}
+
+/** Positions the model must cover: prompt plus a capped response (the last token is never fed back). */
+export function blockSizeFor(config: Pick<ExperimentConfig, 'task' | 'eval'>): number {
+  return promptLength(config.task) + responseCap(config);
+}
+
+export function vocabSizeFor(task: TaskConfig): number {
+  return task.kind === 'parity' ? 4 : 14;
+}
+
+// ---- memory estimate ----
+
+export interface MemoryEstimate {
+  params: number;
+  bytes: number;
+}
+
+const MEMORY_LIMIT_BYTES = 8 * 1024 ** 3;
+
+/** Rough peak of a training step: weights + grads + two Adam moments, plus the activations kept
+ * for backprop (per layer: ~(10 + 2*mlpRatio) floats per token and width, plus attention maps). */
+export function estimateMemory(config: ExperimentConfig): MemoryEstimate {
+  const { layers: L, heads: H, width: W, mlpRatio: R } = config.model;
+  const T = blockSizeFor(config);
+  const V = vocabSizeFor(config.task);
+  const params = L * (4 * W * W + 2 * R * W * W + (9 + R) * W) + (V + T) * W + 2 * W;
+  const rlBatch = config.rl ? config.rl.groupSize * config.rl.promptsPerStep : 0;
+  const B = Math.max(config.ntp.batchSize, rlBatch, config.eval.heldOut);
+  const activations = B * T * (L * ((10 + 2 * R) * W + 3 * H * T) + 4 * V + 2 * W);
+  // RL keeps a frozen copy of the start model (for the KL), hence the extra weights.
+  const bytes = 4 * (params * (config.rl ? 5 : 4) + activations);
+  return { params, bytes };
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+// ---- validation ----
+
+export interface ConfigError {
+  path: string;
+  message: string;
+}
+export type ValidationResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
+
+function issueMessage(path: string, issue: z.core.$ZodIssue, input: unknown): string {
+  const where = path || 'config';
+  switch (issue.code) {
+    case 'custom':
+      return `${where} ${issue.message}`;
+    case 'unrecognized_keys':
+      return `${where} has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_type': {
+      const got = valueAt(input, issue.path);
+      return got === undefined
+        ? `${where} is required (${issue.expected})`
+        : `${where} must be a ${issue.expected}, got ${show(got)}`;
+    }
+    case 'invalid_value':
+      return `${where} must be one of ${issue.values.map((v) => show(v)).join(', ')}, got ${show(valueAt(input, issue.path))}`;
+    case 'invalid_union':
+      if (path === 'task.kind') {
+        return `${where} must be one of ${TASK_KINDS.map((k) => show(k)).join(', ')}, got ${show(valueAt(input, issue.path))}`;
+      }
+      return `${where} is not valid, got ${show(valueAt(input, issue.path))}`;
+    default:
+      return `${where} ${issue.message}`;
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** Checks that span fields (heads divide width, GRPO needs groups, ...) and the memory limit. */
+function crossChecks(c: ExperimentConfig): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const add = (path: string, message: string) => errors.push({ path, message: `${path} ${message}` });
+  if (c.model.width % c.model.heads !== 0) {
+    add('model.heads', `must divide model.width (${c.model.width}), got ${c.model.heads}`);
+  }
+  if (c.task.kind === 'parity' && c.task.chain !== 'full' && c.task.chain.leap >= c.task.d) {
+    add('task.chain.leap', `must be below task.d (${c.task.d}), got ${c.task.chain.leap}`);
+  }
+  if (c.rl) {
+    if (c.rl.algorithm === 'grpo' && c.rl.groupSize < 2) {
+      add('rl.groupSize', `must be at least 2 for GRPO (advantages are normalized within a group), got ${c.rl.groupSize}`);
+    }
+    if (c.rl.fromCheckpoint && c.ntp.steps > 0) {
+      add('ntp.steps', `must be 0 when rl.fromCheckpoint is set (RL starts from the stored checkpoint), got ${c.ntp.steps}`);
+    }
+  }
+  if (!c.rl?.fromCheckpoint && c.ntp.steps === 0 && !c.rl) {
+    add('ntp.steps', 'must be positive when there is no RL phase, got 0');
+  }
+  const mem = estimateMemory(c);
+  if (mem.bytes > MEMORY_LIMIT_BYTES) {
+    errors.push({
+      path: 'model',
+      message: `model and batch sizes are too large: a training step would need about ${gib(mem.bytes)} (${(mem.params / 1e6).toFixed(1)}M parameters), more than the ${gib(MEMORY_LIMIT_BYTES)} limit; reduce model.width, model.layers, the batch sizes or task length`,
+    });
+  }
+  return errors;
+}
+
+export function validateConfig(input: unknown): ValidationResult {
+  const parsed = experimentSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return { path, message: issueMessage(path, issue, input) };
+    });
+    return { ok: false, errors };
+  }
+  const errors = crossChecks(parsed.data);
+  return errors.length ? { ok: false, errors } : { ok: true, config: parsed.data };
+}
+
+/** Like validateConfig but throws one Error listing every field error. */
+export function parseConfig(input: unknown): ExperimentConfig {
+  const r = validateConfig(input);
+  if (!r.ok) throw new Error(`invalid config:\n  ${r.errors.map((e) => e.message).join('\n  ')}`);
+  return r.config;
+}
+
+// ---- CLI --set ----
+
+/** Parses a --set value: JSON where it parses (numbers, booleans, null, objects), else the raw string. */
+export function parseSetValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Returns a copy of `config` with the dotted `path` set to `raw` (parsed as by parseSetValue).
+ * Missing or null sections on the way are created (so `rl.steps=50` turns RL on). Validate after.
+ */
+export function setConfigValue<T extends object>(config: T, path: string, raw: string): T {
+  const keys = path.split('.').filter(Boolean);
+  if (keys.length === 0) throw new Error(`empty key in --set ${path}=${raw}`);
+  const root = structuredClone(config) as Record<string, unknown>;
+  let node = root;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || next === undefined || typeof next !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = parseSetValue(raw);
+  return root as T;
+}
+
+// ---- group key ----
+
+function stableStringify(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  const entries = Object.entries(v as Record<string, unknown>)
+    .filter(([, x]) => x !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(',')}}`;
+}
+
+/** cyrb53: a 53-bit string hash, pure JS (the renderer uses this module too). */
+function cyrb53(text: string, seed = 0): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/**
+ * Runs that differ only by seed (and name, and the backend that ran them) share a group key.
+ * Hashes the validated config, so spelled-out defaults and omitted ones give the same key.
+ * A run branched from a checkpoint keeps only that checkpoint's step: its parent differs per
+ * seed, yet RL from early and from late checkpoints must stay apart.
+ */
+export function groupKey(config: ExperimentConfig, checkpointStep: number | null = null): string {
+  const { seed: _seed, name: _name, backend: _backend, ...rest } = config;
+  if (rest.rl?.fromCheckpoint) rest.rl = { ...rest.rl, fromCheckpoint: { runId: 0, checkpointId: checkpointStep ?? -1 } };
+  return cyrb53(stableStringify(rest));
+}
