@@ -4,6 +4,7 @@ import type { RunStore } from '../db';
 import { renderComparisonReport } from '../report/html-report';
 import { toGroupSeries, toMetricSeries, toRunDetail } from './mappers';
 import { METRIC } from '../vocabulary/metric-keys';
+import { BRANCH_KEYS } from '../vocabulary/charts/metric-catalog';
 
 export const DEFAULT_REPORT_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthMedian, METRIC.sampledLongShare, METRIC.loss, METRIC.rewardMean];
 const REPORT_POINTS = 500;
@@ -17,7 +18,9 @@ export interface ReportOptions {
 export async function buildComparisonReport(store: RunStore, ids: number[], options: ReportOptions): Promise<string> {
   const runs = ids.map((id) => store.getRun(id)).filter((r) => r !== undefined);
   if (runs.length === 0) throw new Error(`none of the runs ${ids.join(', ')} exist in ${store.path}`);
-  const keys = options.keys?.length ? options.keys : DEFAULT_REPORT_KEYS;
+  const chosen = options.keys?.length ? options.keys : DEFAULT_REPORT_KEYS;
+  // The mechanism's probabilities explain the accuracy and length curves: always shown where logged.
+  const keys = [...chosen, ...BRANCH_KEYS.filter((key) => !chosen.includes(key) && runs.some((r) => r.metrics[key] !== undefined))];
   const runIds = runs.map((r) => r.id);
   const series = store.series({ runIds, keys, maxPoints: REPORT_POINTS, x: 'step' }).map(toMetricSeries);
   const groups = new Map<string, number[]>();

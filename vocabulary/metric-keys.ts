@@ -20,6 +20,13 @@ export const METRIC = {
   /** Greedy responses that hit the length cap without EOS. */
   truncatedShare: 'eval/truncated_share',
   sampledTruncatedShare: 'eval/sampled_truncated_share',
+  // the mechanism, from next-token distributions on held-out prompts (no sampling)
+  /** P(long form's first token) at the first response position; theory (1+p)/2. */
+  branchStartLong: 'branch/start_long_prob',
+  /** P(long form's second token | its first); theory 2p/(1+p); greedy goes long above 1/2. */
+  branchContinue: 'branch/continue_prob',
+  /** Share of prompts whose greedy choice after the first long token continues the long form. */
+  branchContinueGreedy: 'branch/continue_greedy_share',
   // RL rollouts
   rewardMean: 'reward',
   rewardStd: 'reward_std',

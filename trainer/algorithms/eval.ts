@@ -2,6 +2,7 @@
 // scored with the task's answer/length rules (a response that hits the cap without EOS is wrong).
 import type { SampleRow } from '../../db/types';
 import { generate } from '../model/generate';
+import { measureBranchProbabilities } from './branch-probabilities';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { lengthStats, share } from '../model/stats';
 import type { Example, Task } from '../tasks/task';
@@ -78,6 +79,12 @@ export async function evaluate(model: GPT, task: Task, heldOut: Example[], opts:
     [METRIC.truncatedShare]: share(greedy.truncated),
     [METRIC.sampledTruncatedShare]: share(sampled.truncated),
   };
+  const branch = measureBranchProbabilities(model, task, heldOut);
+  if (branch) {
+    metrics[METRIC.branchStartLong] = branch.startLong;
+    metrics[METRIC.branchContinue] = branch.continueLong;
+    metrics[METRIC.branchContinueGreedy] = branch.continueGreedyShare;
+  }
   const samples: EvalOutcome['samples'] = [];
   const n = Math.min(opts.samplesToLog, heldOut.length);
   for (const [kind, s] of [['greedy', greedy], ['sampled', sampled]] as const) {

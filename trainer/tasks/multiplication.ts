@@ -103,6 +103,13 @@ export class MultiplicationTask implements Task {
     return expected.length === response.length && response.every((t, i) => t === expected[i]);
   }
 
+  /** The first worked token (the top digit of a * b_0), then the next one. */
+  longFormOpening(prompt: Int32Array): [number, number] | null {
+    const [a, b] = this.factors(prompt);
+    const long = this.longResponse(a, b);
+    return [long[0], long[1]];
+  }
+
   isLong(response: Int32Array, finished: boolean): boolean {
     return finished && response.length === this.maxResponseLength;
   }

@@ -85,6 +85,11 @@ export class ParityTask implements Task {
     return this.answerOf(response, finished) === this.parityOf(prompt);
   }
 
+  longFormOpening(prompt: Int32Array): [number, number] | null {
+    const chain = this.chainOf(prompt);
+    return chain.length >= 2 ? [chain[0], chain[1]] : null;
+  }
+
   chainCorrect(prompt: Int32Array, response: Int32Array, finished: boolean): boolean {
     if (!finished) return false;
     if (response.length === 1) return response[0] === this.parityOf(prompt);

@@ -31,6 +31,12 @@ export interface Task {
   chainCorrect(prompt: Int32Array, response: Int32Array, finished: boolean): boolean;
   /** A finished response in the long form's length. */
   isLong(response: Int32Array, finished: boolean): boolean;
+  /**
+   * The long form's first two response tokens for this prompt: the two decisions of SCIENCE.md's
+   * mechanism (start the long form instead of answering; after its first token, continue it instead
+   * of stopping). Null where the long form has fewer than two tokens.
+   */
+  longFormOpening(prompt: Int32Array): [first: number, next: number] | null;
   /** Human-readable tokens, e.g. "0 1 1 0 1 =". */
   decode(tokens: Int32Array | readonly number[]): string;
 }

@@ -8,6 +8,7 @@ import { metricInfo } from './metric-catalog';
 import { runLabel } from '../run-fields';
 import { branchStart, phaseBoundary, seriesId, uniqueBoundaries, valueAt, X_LABELS, type XAxisKind } from './series';
 import { LONG_SHARE_THRESHOLD, starOverlay } from './theory';
+import { branchReferences, xExtent } from './branch-references';
 
 export interface PanelInput {
   key: string;
@@ -78,6 +79,8 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
       }
     }
   });
+  const branch = branchReferences(info, input.runs.map((r) => r.config), xExtent(lines), (i) => colorFor(i, input.theme));
+  overlays.push(...(branch.overlays ?? []));
   return {
     title: info.label,
     xLabel: X_LABELS[input.x],
@@ -90,7 +93,7 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
         return phaseBoundary(r.config, input.x) ?? (input.x === 'step' && s ? branchStart(r.config, [s]) : null);
       }),
     ),
-    threshold: info.longShare && input.showThreshold ? { y: LONG_SHARE_THRESHOLD, label: '1/3 threshold' } : undefined,
+    threshold: info.longShare && input.showThreshold ? { y: LONG_SHARE_THRESHOLD, label: '1/3 threshold' } : branch.threshold,
     overlays,
     markX: input.markX,
     theme: input.theme,

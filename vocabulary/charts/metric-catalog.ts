@@ -10,6 +10,8 @@ export interface MetricInfo {
   percent: boolean;
   /** Long-share charts carry the 1/3 threshold line and the STaR recursion overlay. */
   longShare: boolean;
+  /** One of the mechanism's branch probabilities: charts carry its theory line and the 1/2 boundary. */
+  branch?: 'start' | 'continue' | 'greedy-continue';
 }
 
 const m = (key: string, label: string, direction: MetricInfo['direction'], percent = false, longShare = false): MetricInfo => ({
@@ -28,6 +30,9 @@ export const METRICS: MetricInfo[] = [
   m(METRIC.sampledLongShare, 'Long-response share (sampled)', 'max', true, true),
   m(METRIC.greedyLongShare, 'Long-response share (greedy)', 'max', true, true),
   m(METRIC.truncatedShare, 'Truncated share (eval)', 'min', true),
+  { ...m(METRIC.branchStartLong, 'P(start long form)', 'none', true), branch: 'start' },
+  { ...m(METRIC.branchContinue, 'P(continue long form | first token)', 'none', true), branch: 'continue' },
+  { ...m(METRIC.branchContinueGreedy, 'Greedy continues the long form', 'none', true), branch: 'greedy-continue' },
   m(METRIC.loss, 'Loss', 'min'),
   m(METRIC.rewardMean, 'Reward (mean)', 'max'),
   m(METRIC.rewardStd, 'Reward std', 'none'),
@@ -74,6 +79,15 @@ export const LIVE_PANELS: { title: string; keys: string[]; names: string[]; perc
   },
   { title: 'Long-response share', keys: [METRIC.sampledLongShare, METRIC.longShare], names: ['eval (sampled)', 'rollouts'], percent: true },
   { title: 'Reward', keys: [METRIC.rewardMean, METRIC.rewardStd], names: ['mean', 'std'], percent: false },
+  {
+    title: 'Branch probabilities',
+    keys: [METRIC.branchStartLong, METRIC.branchContinue, METRIC.branchContinueGreedy],
+    names: ['P(start long)', 'P(continue | first)', 'greedy continues'],
+    percent: true,
+  },
 ];
+
+/** The mechanism's metrics, drawn together as the "Branch probabilities" panel. */
+export const BRANCH_KEYS = [METRIC.branchStartLong, METRIC.branchContinue, METRIC.branchContinueGreedy];
 
 export const LIVE_KEYS = [...new Set(LIVE_PANELS.flatMap((p) => p.keys))];

@@ -23,3 +23,15 @@ export function starOverlay(p0: number, start: number, end: number, stride: numb
   const rounds = Math.min(2000, Math.ceil((end - start) / stride));
   return starRecursion(p0, rounds).map((p, r) => [start + r * stride, p]);
 }
+
+/** Greedy decoding continues the long form where the continue probability passes this. */
+export const GREEDY_BOUNDARY = 1 / 2;
+
+/**
+ * The mechanism's two probabilities for a model that learned the full chain but not the parity
+ * (SCIENCE.md): it starts with x1 with probability (1+p)/2 and, after x1, continues the chain with
+ * probability 2p/(1+p).
+ */
+export function branchTheory(pCot: number): { startLong: number; continueLong: number } {
+  return { startLong: (1 + pCot) / 2, continueLong: (2 * pCot) / (1 + pCot) };
+}
