@@ -14,6 +14,8 @@ describe('multiplication task', () => {
     expect(long.response.length).toBe(t.maxResponseLength);
     expect(t.decode(t.example(47, 36, false).response)).toBe('1 6 9 2');
     expect(t.decode(t.example(3, 5, false).response)).toBe('0 0 1 5');
+    // the mechanism's branch points: the first worked token, then the next one
+    expect(t.longFormOpening(long.prompt)).toEqual([2, 8]);
   });
 
   it('scores answers by the last 2n tokens and chains exactly', () => {

@@ -14,6 +14,13 @@ describe('parity task', () => {
     expect(t.vocab).toEqual(['0', '1', '=', 'EOS']);
   });
 
+  it('opens the long form with x1 then x1^x2 (leap-k: the first two chain positions)', () => {
+    const prompt = task(5, 0.5).example([0, 1, 1, 0, 1], true).prompt;
+    expect(task(5, 0.5).longFormOpening(prompt)).toEqual([0, 1]);
+    // leap-2 over 5 bits writes the parities of prefixes 2, 4, 5: 1, 0, 1
+    expect(task(5, 0.5, { leap: 2 }).longFormOpening(prompt)).toEqual([1, 0]);
+  });
+
   it('targets are the parity and the long response ends with it', () => {
     const t = task(12, 0.5);
     for (const e of t.sampleBatch(new Rng(3), 500)) {
