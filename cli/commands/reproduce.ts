@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultStorePath, openStore, type RunStore } from '../../db';
 import { evaluateClaim, type RunMeasurement } from '../../paper/claims';
-import { groupKey, longestResponse, setConfigValue, validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
+import { groupKey, longestResponse, validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
+import { setPath } from '../../vocabulary/config-paths';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { getStudies, PAPER_STUDIES, pickCheckpoint, STUDY_NAMES, type Study, type StudyRun, type StudyScale } from '../../paper/studies';
 import { parseFlags, UsageError } from '../args';
@@ -87,7 +88,7 @@ function parseArgs(argv: string[]): Args | 'help' {
 /** The concrete config of one run of a study: its seed, and for a branch the parent's checkpoint. */
 function configFor(run: StudyRun, seed: number, from: { runId: number; checkpointId: number } | null): ExperimentConfig {
   let input: object = { ...run.config, seed };
-  if (from) input = setConfigValue(input, 'rl.fromCheckpoint', JSON.stringify(from));
+  if (from) input = setPath(input, 'rl.fromCheckpoint', from);
   const checked = validateConfig(input);
   if (!checked.ok) throw new Error(`invalid study config ${run.label}: ${checked.errors.map((e) => e.message).join('; ')}`);
   return checked.config;

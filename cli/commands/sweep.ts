@@ -2,11 +2,12 @@
 // with --run it also executes them, one after another, headless. Every combination is validated
 // before any run is created, so one bad value queues nothing.
 import { defaultStorePath, openStore } from '../../db';
-import { crossProduct, type SweepAxis } from '../../api/sweep';
+import { crossProduct, expandSweep, type SweepAxis, type SweepValue } from '../../api/sweep';
 import { defaultRunName } from '../../backend/run-names';
-import { groupKey, setConfigValue, validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
+import { groupKey, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
+import { parseSetValue } from '../set-value';
 import { configFieldsHelp } from '../config-help';
 import { formatDuration } from '../progress';
 import { HeadlessRunner } from '../headless-runner';
@@ -82,24 +83,22 @@ export function parseGrid(spec: string): SweepAxis {
 
 export interface SweepPlan {
   configs: ExperimentConfig[];
+  /** Each combination as typed on the command line. */
   values: Record<string, string>[];
 }
 
-/** Every combination applied to the base and validated; throws one UsageError naming each bad one. */
+/**
+ * The grid's text parsed into typed values and expanded by the service's own expansion (api/sweep),
+ * here only to refuse a bad sweep before the store is opened: one UsageError naming each bad combination.
+ */
 export function planSweep(base: object, axes: readonly SweepAxis[]): SweepPlan {
-  const combos = crossProduct(axes) as Record<string, string>[];
-  const configs: ExperimentConfig[] = [];
-  const errors: string[] = [];
-  for (const combo of combos) {
-    let input = base;
-    for (const [path, raw] of Object.entries(combo)) input = setConfigValue(input, path, raw);
-    const checked = validateConfig(input);
-    const label = Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ');
-    if (checked.ok) configs.push(checked.config);
-    else for (const e of checked.errors) errors.push(label ? `${e.message} (in ${label})` : e.message);
+  const typed = axes.map((a) => ({ path: a.path, values: a.values.map((v) => parseSetValue(String(v)) as SweepValue) }));
+  const expanded = expandSweep(base, typed, '--grid');
+  if (!expanded.ok) {
+    if (expanded.kind === 'too-large') throw new UsageError(`${expanded.message}; nothing was queued`);
+    throw new UsageError(`invalid sweep, nothing was queued:\n  ${[...new Set(expanded.errors.map((e) => e.message))].join('\n  ')}`);
   }
-  if (errors.length) throw new UsageError(`invalid sweep, nothing was queued:\n  ${[...new Set(errors)].join('\n  ')}`);
-  return { configs, values: combos };
+  return { configs: expanded.configs, values: crossProduct(axes) as Record<string, string>[] };
 }
 
 export async function run(argv: string[]): Promise<number> {
