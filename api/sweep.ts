@@ -3,6 +3,8 @@
 // real thing. The size is checked before anything is expanded.
 import { ConfigPathError, setPath } from '../vocabulary/config-paths';
 import { validateConfig, type ExperimentConfig } from '../vocabulary/experiment-config';
+import { defaultRunName } from '../vocabulary/run-names';
+import type { RunGraph } from '../vocabulary/run-graph';
 import type { FieldError } from './contract';
 
 export type SweepValue = number | string | boolean;
@@ -76,4 +78,23 @@ export function expandSweep(base: unknown, axes: readonly SweepAxis[], fieldPref
   }
   if (errors.length) return { ok: false, kind: 'invalid-config', message: `invalid config: ${[...new Set(errors.map((e) => e.message))].join('; ')}`, errors };
   return { ok: true, configs, combos };
+}
+
+/**
+ * A sweep as a run graph of independent runs, keyed by their combination (stable across reruns of
+ * the same command), named like the runs the API queues.
+ */
+export function sweepToGraph(configs: readonly ExperimentConfig[], combos: readonly Record<string, SweepValue>[], opts: { namePrefix?: string; tags: string[] }): RunGraph {
+  return {
+    runs: configs.map((config, i) => {
+      const label = Object.entries(combos[i] ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      return {
+        key: `#${i + 1} ${label}`.trim(),
+        name: `${opts.namePrefix ? `${opts.namePrefix} ` : ''}${defaultRunName(config)}`,
+        config,
+        tags: opts.tags,
+        branch: null,
+      };
+    }),
+  };
 }

@@ -6,7 +6,7 @@ import { groupKey, validateConfig } from '../../vocabulary/experiment-config';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { toRunDetail, toRunSummary } from '../mappers';
-import { defaultRunName } from '../run-names';
+import { defaultRunName } from '../../vocabulary/run-names';
 
 type RunHandlers = Pick<
   Handlers,
