@@ -77,8 +77,8 @@ export class GraphRunner {
 
   /** The launcher could not claim `runId`: another process trains it. */
   claimedElsewhere(runId: number): void {
-    const run = this.o.store.getRun(runId);
-    if (run && !ENDED.includes(run.status)) this.elsewhere.add(runId);
+    // Watched until it ends; one that already ended is reported by the next check at once.
+    if (this.o.store.getRun(runId)) this.elsewhere.add(runId);
     this.check();
   }
 
@@ -313,6 +313,14 @@ export class GraphRunner {
   }
 
   private emitProgress(state: GraphState, force = false): void {
+    // A run another process ended is reported before the progress that counts it.
+    for (const id of state.runIds) {
+      const run = this.o.store.getRun(id);
+      if (run && ENDED.includes(run.status) && this.lastSeen.get(id) !== run.status && !this.o.trainers.isRunning(id)) {
+        this.lastSeen.set(id, run.status);
+        this.o.hub.emit({ type: 'run/status', runId: id, status: run.status, error: run.error });
+      }
+    }
     const progress = this.progress(state);
     const signature = JSON.stringify({ ...progress, etaSeconds: null });
     if (!force && signature === state.lastEmitted) return;
