@@ -8,6 +8,8 @@ import type {
   CheckpointSummary,
   ConfigCheck,
   ExportFile,
+  GraphProgress,
+  GraphRunRef,
   GroupSeries,
   MetricSeries,
   Preset,
@@ -31,6 +33,20 @@ const sweepAxis = z.object({
   path: z.string().min(1).max(100),
   values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(100),
 });
+
+/** The most runs one submitted run graph may hold (a full study is tens). */
+export const MAX_GRAPH_RUNS = 5000;
+
+const graphKey = z.string().min(1).max(300);
+const plannedRun = z.object({
+  key: graphKey,
+  name: z.string().min(1).max(200),
+  /** Complete config; a branch's `rl.fromCheckpoint` is filled in once its parent's checkpoint exists. */
+  config: configInput,
+  tags: z.array(z.string().max(100)).max(50),
+  branch: z.object({ from: graphKey, phase: z.literal('ntp'), step: z.number().int().min(0) }).nullable(),
+});
+const graphId = z.number().int().positive();
 
 /** A method: its input schema and (as a phantom type) its output. */
 interface Method<I extends z.ZodType, O> {
@@ -103,6 +119,19 @@ export const contract = {
   'queue/setConcurrency': method<QueueState>()(z.object({ concurrency: z.number().int().min(1).max(16) })),
   'queue/move': method<QueueState>()(z.object({ id: runId, toIndex: z.number().int().min(0) })),
   'queue/cancel': method<QueueState>()(z.object({ id: runId })),
+
+  /**
+   * Queues a run graph (vocabulary/run-graph.ts): roots at once, each RL branch once its parent
+   * completed, from the parent's NTP checkpoint at the branch's step. With `reuseTag`, runs of the
+   * store carrying that tag with the same config (parent and step) are used instead of new ones:
+   * completed ones as they are, stopped or interrupted ones resumed, queued ones queued again.
+   */
+  'graph/submit': method<{ graphId: number; runs: GraphRunRef[] }>()(
+    z.object({ runs: z.array(plannedRun).min(1).max(MAX_GRAPH_RUNS), reuseTag: z.string().min(1).max(100).optional() }),
+  ),
+  'graph/get': method<GraphProgress>()(z.object({ graphId })),
+  /** Nothing more of the graph starts; its running trainers stop; its waiting runs stay queued. */
+  'graph/stop': method<GraphProgress>()(z.object({ graphId })),
 
   'export/runs': method<ExportFile>()(
     z.object({ ids: runIds, format: z.enum(['json', 'csv']), checkpoints: z.boolean().optional() }),

@@ -1,8 +1,15 @@
 // Events the backend pushes to every connected UI (IPC `webContents.send` or SSE).
-import type { Phase, QueueState, RunStatus, SampleView } from './types';
+import type { ExperimentSummary, GraphProgress, Phase, QueueState, RunStatus, SampleView } from './types';
 
 export type WorkbenchEvent =
-  | { type: 'run/status'; runId: number; status: RunStatus; error: string | null }
+  | {
+      type: 'run/status';
+      runId: number;
+      status: RunStatus;
+      error: string | null;
+      /** When this service's trainer ended the run: its final summaries and wall time. */
+      final?: { summary: ExperimentSummary; wallSeconds: number };
+    }
   | {
       type: 'run/progress';
       runId: number;
@@ -16,6 +23,7 @@ export type WorkbenchEvent =
       metrics: Record<string, number>;
     }
   | { type: 'run/samples'; runId: number; samples: SampleView[] }
-  | { type: 'queue/changed'; queue: QueueState };
+  | { type: 'queue/changed'; queue: QueueState }
+  | { type: 'graph/progress'; progress: GraphProgress };
 
 export type EventListener = (event: WorkbenchEvent) => void;

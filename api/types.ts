@@ -9,7 +9,7 @@ export type { CheckpointSummary, GroupSeries, MetricSeries, MetricSummary, Phase
 
 export interface SystemInfo {
   appVersion: string;
-  mode: 'electron' | 'browser';
+  mode: 'electron' | 'browser' | 'cli';
   storePath: string;
   platform: string;
   arch: string;
@@ -54,4 +54,39 @@ export interface ExportFile {
   content: string;
   /** Text unless said otherwise; binary files (PDF) travel as base64. */
   encoding?: 'utf8' | 'base64';
+}
+
+/** Final evaluation of each phase of a run, as its trainer reports it. */
+export interface PhaseSummary {
+  greedyAccuracy: number;
+  sampledAccuracy: number;
+  medianGreedyLength: number;
+  sampledLongShare: number;
+}
+export interface ExperimentSummary {
+  ntp: PhaseSummary | null;
+  rl: PhaseSummary | null;
+}
+
+/** One submitted run graph's runs by state. `waiting`: queued (for a core, or for a parent's checkpoint). */
+export interface GraphProgress {
+  graphId: number;
+  total: number;
+  done: number;
+  running: number;
+  waiting: number;
+  /** Failed, stopped or interrupted. */
+  failed: number;
+  /** Seconds until every run has ended, from the pace so far; null before the first run ends. */
+  etaSeconds: number | null;
+  /** True once every run has ended, or the graph was stopped and nothing of it runs any more. */
+  settled: boolean;
+  stopped: boolean;
+}
+
+export interface GraphRunRef {
+  key: string;
+  runId: number;
+  /** A run of an earlier submission with the same config (and parent and step) that this graph uses. */
+  reused: boolean;
 }

@@ -5,14 +5,24 @@ import type { SpawnTrainer } from '../trainer/process/supervisor';
 import type { EventHub } from './event-hub';
 import type { RunQueue } from './run-queue';
 import type { TrainerPool } from './trainer-pool';
+import type { GraphRunner } from './graph-runner';
 
 export interface ServiceOptions {
   storePath: string;
-  mode: 'electron' | 'browser';
+  mode: 'electron' | 'browser' | 'cli';
   /** How trainer processes are started (Electron passes its utilityProcess spawner). */
   spawnTrainer?: SpawnTrainer;
   /** Runs trained at once; 1 by default, since one run already uses both cores. */
   concurrency?: number;
+  /** Cores all trainers together may use (default os.availableParallelism(), WORKBENCH_CORES overrides). */
+  cores?: number;
+  /**
+   * Whether the queued runs already in the store start here (the app: yes). A CLI command trains
+   * only what it submitted itself, so it passes false.
+   */
+  adoptQueued?: boolean;
+  /** Recorded with every run this service claims, e.g. `workbench sweep` (default `workbench <mode>`). */
+  claimant?: string;
   appVersion?: string;
 }
 
@@ -22,4 +32,5 @@ export interface ServiceContext {
   hub: EventHub;
   queue: RunQueue;
   trainers: TrainerPool;
+  graphs: GraphRunner;
 }

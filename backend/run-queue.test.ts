@@ -59,3 +59,27 @@ describe('RunQueue', () => {
     expect(queue.state().running).toEqual([]);
   });
 });
+
+describe('RunQueue with a core budget', () => {
+  it('gives a lone run every core, splits them between runs starting together, and waits for a free core', async () => {
+    const { CoreBudget } = await import('./core-budget');
+    const workers = new Map<number, number | undefined>();
+    const finishers = new Map<number, () => void>();
+    const queue = new RunQueue({
+      concurrency: 8,
+      budget: new CoreBudget(4),
+      launch: (id, w) => {
+        workers.set(id, w);
+        return new Promise<void>((resolve) => finishers.set(id, resolve));
+      },
+      onChange: () => {},
+    });
+    queue.enqueue(1);
+    expect(workers.get(1)).toBe(4);
+    queue.enqueue(2, 3);
+    expect(queue.state().running).toEqual([1]); // no core free until run 1 ends
+    finishers.get(1)!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect([workers.get(2), workers.get(3)]).toEqual([2, 2]);
+  });
+});

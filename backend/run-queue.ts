@@ -1,11 +1,15 @@
 // Which queued runs start next, and how many run at once. Knows nothing about trainers: it calls
-// `launch(runId)` and waits for the promise to settle before starting another.
+// `launch(runId, workers)` and waits for the promise to settle before starting another. With a core
+// budget, a run starts only while a core is free, and takes its share of the free cores as workers.
 import type { QueueState } from '../api/types';
+import type { CoreBudget } from './core-budget';
 
 export interface RunQueueOptions {
   concurrency: number;
-  launch(runId: number): Promise<unknown>;
+  /** `workers` is the run's share of the core budget (undefined without a budget). */
+  launch(runId: number, workers: number | undefined): Promise<unknown>;
   onChange(state: QueueState): void;
+  budget?: CoreBudget;
 }
 
 export class RunQueue {
@@ -64,14 +68,19 @@ export class RunQueue {
   }
 
   private pump(): void {
+    const budget = this.options.budget;
     while (this.running.size < this.concurrency && this.queued.length > 0) {
+      const starting = Math.min(this.queued.length, this.concurrency - this.running.size);
+      const workers = budget ? budget.take(starting) : undefined;
+      if (workers === null) break;
       const runId = this.queued.shift()!;
       this.running.add(runId);
       // A launch that throws is the launcher's to record; the queue only frees the slot.
       void this.options
-        .launch(runId)
+        .launch(runId, workers)
         .catch(() => undefined)
         .finally(() => {
+          if (workers !== undefined) budget?.give(workers);
           this.running.delete(runId);
           this.changed();
         });

@@ -1,6 +1,6 @@
 // The backend: implements the API contract once, for both transports. It owns the run queue
 // and the trainer processes; it does not import electron.
-import { openStore } from '../db';
+import { openStore, pendingBranches, thisProcess } from '../db';
 import type { MethodName, Reply } from '../api/contract';
 import type { EventListener } from '../api/events';
 import type { ServiceContext, ServiceOptions } from './context';
@@ -8,6 +8,9 @@ import { dispatch, type Handlers } from './dispatch';
 import { EventHub } from './event-hub';
 import { RunQueue } from './run-queue';
 import { TrainerPool } from './trainer-pool';
+import { CoreBudget } from './core-budget';
+import { GraphRunner } from './graph-runner';
+import { graphHandlers } from './handlers/graph';
 import { systemHandlers } from './handlers/system';
 import { runHandlers } from './handlers/runs';
 import { metricHandlers } from './handlers/metrics';
@@ -15,6 +18,8 @@ import { queueHandlers } from './handlers/queue';
 import { exportHandlers } from './handlers/export';
 
 export type { ServiceOptions };
+/** Where the store is unless --db or WORKBENCH_DB says otherwise (part of the service's public surface for the CLI). */
+export { defaultStorePath } from '../db';
 
 export interface WorkbenchService {
   readonly storePath: string;
@@ -28,24 +33,37 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
   // Opening also marks runs whose trainer process died as interrupted.
   const store = openStore(options.storePath);
   const hub = new EventHub();
-  const trainers = new TrainerPool(store, hub, options.spawnTrainer);
+  const trainers = new TrainerPool(store, hub, options.spawnTrainer, thisProcess(options.claimant ?? `workbench ${options.mode}`));
+  let graphs: GraphRunner | undefined;
   const queue = new RunQueue({
     concurrency: options.concurrency ?? 1,
-    launch: (runId) => trainers.launch(runId),
+    budget: new CoreBudget(options.cores),
+    launch: async (runId, workers) => {
+      const final = await trainers.launch(runId, workers);
+      // Not claimed: another process took the run; the graph runner watches it end.
+      if (final === null) graphs?.claimedElsewhere(runId);
+      return final;
+    },
     onChange: (state) => hub.emit({ type: 'queue/changed', queue: state }),
   });
-  const ctx: ServiceContext = { options, store, hub, queue, trainers };
+  graphs = new GraphRunner({ store, hub, queue, trainers });
+  const ctx: ServiceContext = { options, store, hub, queue, trainers, graphs };
   const handlers: Handlers = {
     ...systemHandlers(ctx),
     ...runHandlers(ctx),
     ...metricHandlers(ctx),
     ...queueHandlers(ctx),
     ...exportHandlers(ctx),
+    ...graphHandlers(ctx),
   };
 
-  // Runs queued in an earlier session start again, oldest first.
-  const waiting = store.listRuns({ status: ['queued'], order: 'id-asc', summaryKeys: [] }).map((r) => r.id);
-  queue.enqueue(...waiting);
+  if (options.adoptQueued ?? true) {
+    // Runs queued in an earlier session start again, oldest first; graph branches once their parent completed.
+    const branches = new Set(pendingBranches(store).map((b) => b.runId));
+    const waiting = store.listRuns({ status: ['queued'], order: 'id-asc', summaryKeys: [] }).map((r) => r.id).filter((id) => !branches.has(id));
+    queue.enqueue(...waiting);
+    graphs.adoptPendingBranches();
+  }
 
   let closed = false;
   return {
@@ -56,6 +74,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
       if (closed) return;
       closed = true;
       queue.setConcurrency(0);
+      graphs?.close();
       await trainers.stopAll();
       store.close();
     },

@@ -1,6 +1,7 @@
-// Starts a queued run's trainer process, relays what it reports to the UI, and makes sure the
-// run ends in a terminal status even when the process dies without a word.
-import type { RunStore } from '../db';
+// Claims a queued run (atomically: another process on the store may want it too), starts its
+// trainer process, relays what it reports to the UI, and makes sure the run ends in a terminal
+// status even when the process dies without a word.
+import { claimQueuedRun, type Claimant, type RunStore } from '../db';
 import { startTrainer, type FinalMessage, type SpawnTrainer, type TrainerHandle } from '../trainer/process/supervisor';
 import type { EventHub } from './event-hub';
 
@@ -11,17 +12,29 @@ export class TrainerPool {
     private readonly store: RunStore,
     private readonly hub: EventHub,
     private readonly spawn: SpawnTrainer | undefined,
+    private readonly claimant: Claimant,
   ) {}
 
   isRunning(runId: number): boolean {
     return this.handles.has(runId);
   }
 
-  /** Resolves when the run has finished, failed or been stopped; null when it was not queued. */
-  async launch(runId: number): Promise<FinalMessage | null> {
+  /**
+   * Resolves when the run has finished, failed or been stopped; null when this process could not
+   * claim it (it was no longer queued: another process took it, or it was cancelled).
+   */
+  async launch(runId: number, workers?: number): Promise<FinalMessage | null> {
+    if (!claimQueuedRun(this.store, runId, this.claimant)) return null;
     const run = this.store.getRun(runId);
-    if (!run || run.status !== 'queued') return null;
-    const handle = startTrainer({ runId, dbPath: this.store.path, config: run.config, spawn: this.spawn });
+    if (!run) return null;
+    let handle: TrainerHandle;
+    try {
+      handle = startTrainer({ runId, dbPath: this.store.path, config: run.config, spawn: this.spawn, workers });
+    } catch (err) {
+      this.store.setStatus(runId, 'failed', `could not start a trainer: ${err instanceof Error ? err.message : String(err)}`);
+      this.hub.emit({ type: 'run/status', runId, status: 'failed', error: this.store.getRun(runId)?.error ?? null });
+      return null;
+    }
     this.handles.set(runId, handle);
     handle.events((message) => {
       switch (message.type) {
@@ -57,7 +70,8 @@ export class TrainerPool {
       this.store.setStatus(runId, final.type === 'failed' && final.interrupted ? 'interrupted' : 'failed', reason);
     }
     const ended = this.store.getRun(runId);
-    if (ended) this.hub.emit({ type: 'run/status', runId, status: ended.status, error: ended.error });
+    const summary = final.type === 'done' ? { summary: final.summary, wallSeconds: final.wallSeconds } : undefined;
+    if (ended) this.hub.emit({ type: 'run/status', runId, status: ended.status, error: ended.error, ...(summary ? { final: summary } : {}) });
     return final;
   }
 

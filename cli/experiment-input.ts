@@ -1,10 +1,10 @@
 // The experiment a command starts from: --config FILE or --preset NAME (headline presets and the
 // studies' presets), then --set key=value overrides. Validation is the caller's next step.
 import { readFileSync } from 'node:fs';
-import { setConfigValue } from '../vocabulary/experiment-config';
 import { getPreset } from '../paper/presets';
 import { studyPresets } from '../paper/studies';
 import { UsageError } from './args';
+import { applyAssignment } from './set-value';
 
 export interface ExperimentInputFlags {
   config?: string;
@@ -28,10 +28,6 @@ export function loadExperimentInput(flags: ExperimentInputFlags): object {
   } else {
     throw new UsageError('give --config FILE or --preset NAME');
   }
-  for (const assignment of flags.set ?? []) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set takes key=value, got '${assignment}'`);
-    config = setConfigValue(config, assignment.slice(0, eq), assignment.slice(eq + 1));
-  }
+  for (const assignment of flags.set ?? []) config = applyAssignment(config, assignment);
   return config;
 }

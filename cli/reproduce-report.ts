@@ -1,8 +1,7 @@
 // The `reproduce` report: one self-contained HTML file with the claim table first, then each
 // study's figures and tables (the comparison report of its runs, as the app exports it), and the
 // claim table as Markdown for the terminal and the README.
-import type { RunStore } from '../db';
-import { buildComparisonReport } from '../backend/report';
+import type { WorkbenchApi } from '../api/client';
 import type { ClaimResult, RunMeasurement } from '../paper/claims';
 import type { Study } from '../paper/studies';
 
@@ -82,14 +81,17 @@ function splitReport(html: string): { style: string; body: string } {
   return { style, body };
 }
 
-export async function buildReproduceReport(store: RunStore, outcomes: readonly StudyOutcome[], summary: ReproduceSummary, appVersion: string): Promise<string> {
+/** The report, with each study's figures drawn by the service's own comparison report (export/report). */
+export async function buildReproduceReport(api: WorkbenchApi, outcomes: readonly StudyOutcome[], summary: ReproduceSummary): Promise<string> {
+  const existing = new Set((await api.runs.list({})).map((r) => r.id));
+  const { appVersion } = await api.system.info({});
   let style = '';
   const sections: string[] = [];
   for (const o of outcomes) {
     let figures = '<p class="note">No runs to chart.</p>';
-    const ids = o.runIds.filter((id) => store.getRun(id) !== undefined);
+    const ids = o.runIds.filter((id) => existing.has(id));
     if (ids.length > 0) {
-      const part = splitReport(await buildComparisonReport(store, ids, { keys: o.study.figureKeys, title: o.study.title, appVersion }));
+      const part = splitReport((await api.export.report({ ids, keys: o.study.figureKeys, title: o.study.title })).content);
       style ||= part.style;
       figures = part.body;
     }

@@ -10,3 +10,5 @@ export type { ExportBundle, ExportedRun } from './transfer';
 export type { OpenOptions } from './open';
 export type * from './records';
 export type * from './types';
+export { claimQueuedRun, runClaim, thisProcess, createBranchRun, pendingBranches, branchStep, startBranch } from './claims';
+export type { Claimant, RunClaim, PendingBranch } from './claims';

@@ -30,6 +30,26 @@ function cardSql(rev: string, runId: string): string {
                 WHERE s.run_id = ${runId} AND k.name IN (${CARD_KEYS_V1.map((k) => `'${k}'`).join(', ')})))`;
 }
 
+/**
+ * Run claims and graph branches. A queued run is claimed atomically (queued -> running in one
+ * UPDATE) by one process, recorded with who, pid and host, so two processes on one store never
+ * train the same run. A queued RL branch of a run graph records the parent NTP step it waits for
+ * (its checkpoint is filled in once the parent completed), so any process that opens the store
+ * knows it must wait.
+ */
+export const MIGRATION_RUN_CLAIMS: Migration = {
+  version: 2,
+  up(db) {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN claimed_by   TEXT;     -- e.g. 'workbench sweep'
+      ALTER TABLE runs ADD COLUMN claimed_pid  INTEGER;
+      ALTER TABLE runs ADD COLUMN claimed_host TEXT;
+      ALTER TABLE runs ADD COLUMN claimed_at   INTEGER;  -- ms since epoch
+      ALTER TABLE runs ADD COLUMN branch_step  INTEGER;  -- queued branch: the parent's NTP checkpoint step
+    `);
+  },
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -152,6 +172,7 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  MIGRATION_RUN_CLAIMS,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffConfigs, flattenConfig, getPath, setPath } from './config-paths';
+import { ConfigPathError, diffConfigs, flattenConfig, getPath, setPath } from './config-paths';
 
 const base = {
   task: { name: 'parity', d: 20, p_cot: 0.25, chain: 'full' },
@@ -50,5 +50,24 @@ describe('diffConfigs', () => {
   it('is empty for identical configs and for a single config', () => {
     expect(diffConfigs([base, structuredClone(base)])).toEqual([]);
     expect(diffConfigs([base])).toEqual([]);
+  });
+});
+
+describe('config paths and the prototype', () => {
+  it('refuses __proto__, prototype and constructor segments, leaving Object.prototype alone', () => {
+    for (const path of ['__proto__.polluted', 'task.__proto__.polluted', 'constructor.prototype.polluted', 'task.prototype']) {
+      expect(() => setPath(base, path, 1)).toThrow(ConfigPathError);
+    }
+    expect(() => setPath(base, '__proto__.polluted', 1)).toThrow("__proto__.polluted: '__proto__' is not a config field");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads and writes own properties only', () => {
+    expect(getPath({}, 'constructor')).toBeUndefined();
+    expect(getPath({ a: {} }, 'a.toString')).toBeUndefined();
+    // A key named like an inherited method is an own key once written, not the inherited function.
+    const next = setPath({ a: {} }, 'a.toString.x', 1) as { a: Record<string, unknown> };
+    expect(Object.hasOwn(next.a, 'toString')).toBe(true);
+    expect(getPath(next, 'a.toString.x')).toBe(1);
   });
 });

@@ -21,22 +21,50 @@ export function flattenConfig(config: unknown, prefix = ''): Record<string, Scal
   return out;
 }
 
+/** Segments that would reach an object's prototype instead of one of its own keys. */
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** A dotted path that cannot address a config field; `path` names the path as given. */
+export class ConfigPathError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path || '(empty path)'}: ${reason}`);
+    this.name = 'ConfigPathError';
+  }
+}
+
+/** The segments of a dotted path; throws ConfigPathError for empty or prototype-reaching segments. */
+export function pathSegments(path: string): string[] {
+  const parts = path.split('.');
+  if (parts.some((p) => p === '')) throw new ConfigPathError(path, 'empty segment in a dotted config path');
+  const bad = parts.find((p) => FORBIDDEN_SEGMENTS.has(p));
+  if (bad !== undefined) throw new ConfigPathError(path, `'${bad}' is not a config field`);
+  return parts;
+}
+
+/** The value at a dotted path, reading own properties only (never the prototype's). */
 export function getPath(config: unknown, path: string): unknown {
   let node: unknown = config;
   for (const part of path.split('.')) {
-    if (!isPlainObject(node)) return undefined;
+    if (!isPlainObject(node) || !Object.hasOwn(node, part)) return undefined;
     node = node[part];
   }
   return node;
 }
 
-/** Returns a copy with one leaf replaced; missing sections are created. */
+/**
+ * Returns a copy with one leaf set to `value`; missing, null or scalar sections on the way are
+ * replaced by objects (so `rl.steps` turns RL on). Writes own properties only: a path with a
+ * `__proto__`, `prototype` or `constructor` segment throws ConfigPathError. Validate after.
+ */
 export function setPath<T>(config: T, path: string, value: unknown): T {
-  const parts = path.split('.');
+  const parts = pathSegments(path);
   const root: Record<string, unknown> = isPlainObject(config) ? { ...config } : {};
   let node = root;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = node[parts[i]];
+    const next = Object.hasOwn(node, parts[i]) ? node[parts[i]] : undefined;
     const copy = isPlainObject(next) ? { ...next } : {};
     node[parts[i]] = copy;
     node = copy;

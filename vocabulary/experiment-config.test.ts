@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMemory, groupKey, parseConfig, setConfigValue, validateConfig } from './experiment-config';
+import { estimateMemory, groupKey, parseConfig, validateConfig } from './experiment-config';
 
 const minimal = { task: { kind: 'parity', d: 20, p_cot: 0.25 } };
 
@@ -53,19 +53,6 @@ describe('experiment config', () => {
     expect(errors[0].message).toMatch(/would need about [\d.]+ GiB \([\d.]+M parameters\)/);
     // the headline-sized model is small
     expect(estimateMemory(parseConfig(minimal)).bytes).toBeLessThan(1024 ** 3);
-  });
-
-  it('--set parses values and creates sections', () => {
-    let c: object = minimal;
-    c = setConfigValue(c, 'task.p_cot', '0.5');
-    c = setConfigValue(c, 'rl.algorithm', 'star');
-    c = setConfigValue(c, 'rl.steps', '50');
-    c = setConfigValue(c, 'task.chain', '{"leap":2}');
-    const v = parseConfig(c);
-    expect(v.task).toEqual({ kind: 'parity', d: 20, p_cot: 0.5, chain: { leap: 2 } });
-    expect(v.rl?.algorithm).toBe('star');
-    expect(v.rl?.steps).toBe(50);
-    expect(minimal.task.p_cot).toBe(0.25); // input untouched
   });
 
   it('group key ignores seed, name and spelled-out defaults, but not the science', () => {

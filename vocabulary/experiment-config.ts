@@ -279,35 +279,6 @@ export function parseConfig(input: unknown): ExperimentConfig {
   return r.config;
 }
 
-// ---- CLI --set ----
-
-/** Parses a --set value: JSON where it parses (numbers, booleans, null, objects), else the raw string. */
-export function parseSetValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-/**
- * Returns a copy of `config` with the dotted `path` set to `raw` (parsed as by parseSetValue).
- * Missing or null sections on the way are created (so `rl.steps=50` turns RL on). Validate after.
- */
-export function setConfigValue<T extends object>(config: T, path: string, raw: string): T {
-  const keys = path.split('.').filter(Boolean);
-  if (keys.length === 0) throw new Error(`empty key in --set ${path}=${raw}`);
-  const root = structuredClone(config) as Record<string, unknown>;
-  let node = root;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (next === null || next === undefined || typeof next !== 'object') node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]] = parseSetValue(raw);
-  return root as T;
-}
-
 // ---- group key ----
 
 function stableStringify(v: unknown): string {

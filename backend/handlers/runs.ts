@@ -1,35 +1,34 @@
 import { ApiError } from '../../api/contract';
-import { crossProduct } from '../../api/sweep';
+import { expandSweep, type SweepExpansion } from '../../api/sweep';
 import type { ExperimentConfig } from '../../api/types';
-import { groupKey, setConfigValue, validateConfig } from '../../vocabulary/experiment-config';
+import { ConfigPathError, setPath } from '../../vocabulary/config-paths';
+import { groupKey, validateConfig } from '../../vocabulary/experiment-config';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { toRunDetail, toRunSummary } from '../mappers';
-import { defaultRunName } from '../run-names';
+import { defaultRunName } from '../../vocabulary/run-names';
 
 type RunHandlers = Pick<
   Handlers,
   'runs/list' | 'runs/get' | 'runs/start' | 'runs/branch' | 'runs/stop' | 'runs/resume' | 'runs/update' | 'runs/delete' | 'runs/checkpoints' | 'runs/samples'
 >;
 
-/** Validates every config first: a sweep with one bad combination starts nothing. */
-function validateAll(configs: unknown[], labels: string[]): ExperimentConfig[] {
-  const valid: ExperimentConfig[] = [];
-  const fieldErrors: { path: string; message: string }[] = [];
-  configs.forEach((config, i) => {
-    const result = validateConfig(config);
-    if (result.ok) valid.push(result.config);
-    else for (const e of result.errors) fieldErrors.push({ path: e.path, message: labels[i] ? `${e.message} (in ${labels[i]})` : e.message });
-  });
-  if (fieldErrors.length > 0) {
-    throw new ApiError('invalid-config', `invalid config: ${fieldErrors.map((e) => e.message).join('; ')}`, fieldErrors);
-  }
-  return valid;
+/** A failed expansion as the API error it is: too large or a bad path is the request's fault, a bad value the config's. */
+function expansionError(failed: Extract<SweepExpansion, { ok: false }>): ApiError {
+  return new ApiError(failed.kind === 'invalid-config' ? 'invalid-config' : 'bad-request', failed.message, failed.errors);
 }
 
-function applyValues(base: unknown, values: Record<string, unknown>): unknown {
-  let config = (base ?? {}) as object;
-  for (const [path, value] of Object.entries(values)) config = setConfigValue(config, path, JSON.stringify(value));
+/** The overrides applied one by one; a path that cannot be a config field is a field error under `overrides`. */
+function applyOverrides(base: unknown, overrides: Record<string, unknown>): unknown {
+  let config = base ?? {};
+  for (const [path, value] of Object.entries(overrides)) {
+    try {
+      config = setPath(config, path, value);
+    } catch (err) {
+      if (!(err instanceof ConfigPathError)) throw err;
+      throw new ApiError('bad-request', `overrides: ${err.message}`, [{ path: `overrides.${path}`, message: err.message }]);
+    }
+  }
   return config;
 }
 
@@ -63,20 +62,21 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
     'runs/list': (filter) => store.listRuns({ ...filter }).map(toRunSummary),
     'runs/get': ({ id }) => toRunDetail(requireRun(id)),
     'runs/start': ({ config, name, tags, sweep }) => {
-      const combos = crossProduct(sweep ?? []);
-      const labels = combos.map((c) => Object.entries(c).map(([k, v]) => `${k}=${String(v)}`).join(' '));
-      const configs = validateAll(combos.map((combo) => applyValues(config, combo)), labels);
-      return { runIds: queueRuns(configs, name, tags ?? []) };
+      const expanded = expandSweep(config, sweep ?? []);
+      if (!expanded.ok) throw expansionError(expanded);
+      return { runIds: queueRuns(expanded.configs, name, tags ?? []) };
     },
     'runs/branch': ({ checkpointId, overrides, name }) => {
       const checkpoint = store.getCheckpoint(checkpointId);
       if (!checkpoint) throw new ApiError('not-found', `no checkpoint with id ${checkpointId}`);
       const parent = requireRun(checkpoint.runId);
       // RL starts from the stored weights: no NTP phase of its own.
-      const base = applyValues(parent.config, { 'ntp.steps': 0, ...overrides });
-      const withStart = setConfigValue(base as object, 'rl.fromCheckpoint', JSON.stringify({ runId: parent.id, checkpointId }));
-      const configs = validateAll([withStart], ['']);
-      const runIds = queueRuns(configs, name ?? `${parent.name} → RL from step ${checkpoint.step}`, parent.tags, { runId: parent.id, checkpointId, step: checkpoint.step });
+      const base = applyOverrides(parent.config, { 'ntp.steps': 0, ...overrides });
+      const checked = validateConfig(setPath(base, 'rl.fromCheckpoint', { runId: parent.id, checkpointId }));
+      if (!checked.ok) {
+        throw new ApiError('invalid-config', `invalid config: ${checked.errors.map((e) => e.message).join('; ')}`, checked.errors.map(({ path, message }) => ({ path, message })));
+      }
+      const runIds = queueRuns([checked.config], name ?? `${parent.name} → RL from step ${checkpoint.step}`, parent.tags, { runId: parent.id, checkpointId, step: checkpoint.step });
       return { runIds };
     },
     'runs/stop': ({ id }) => {

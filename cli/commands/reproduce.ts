@@ -1,25 +1,28 @@
-// `workbench reproduce`: runs the paper's studies headless (NTP runs, RL runs branched from their
-// checkpoints), stores and tags every run, decides each claim of SCIENCE.md from the measured
+// `workbench reproduce`: runs the paper's studies headless as one run graph through the service
+// (NTP runs concurrently within the core budget, RL runs branched from their parent's checkpoint
+// once it exists), stores and tags every run, decides each claim of SCIENCE.md from the measured
 // numbers, writes one self-contained HTML report and prints the claim table.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultStorePath, openStore, type RunStore } from '../../db';
+import type { WorkbenchApi } from '../../api/client';
+import { defaultStorePath } from '../../backend/service';
 import { evaluateClaim, type RunMeasurement } from '../../paper/claims';
-import { groupKey, longestResponse, setConfigValue, validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
+import { longestResponse, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { METRIC } from '../../vocabulary/metric-keys';
-import { getStudies, PAPER_STUDIES, pickCheckpoint, STUDY_NAMES, type Study, type StudyRun, type StudyScale } from '../../paper/studies';
+import { getStudies, PAPER_STUDIES, STUDY_NAMES, type Study, type StudyScale } from '../../paper/studies';
+import { planStudies, studyRunKey } from '../../paper/study-graph';
 import { parseFlags, UsageError } from '../args';
 import { formatDuration } from '../progress';
-import { HeadlessRunner } from '../headless-runner';
+import { ServiceSession } from '../service-session';
 import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
-import { appVersion } from '../version';
 
 export const summary = "run the paper's studies headless and write a report with the claim table";
 
 const HELP = `usage: workbench reproduce [NAME|all] [--quick] [--db FILE] [--out REPORT.html] [--seeds N]
 
-Runs a study (or all of them) headless, one run after another: NTP runs, then RL runs branched
-from the right checkpoint of their NTP run. Every run is stored and tagged study:<name>. At the
+Runs a study (or all of them) headless as one run graph: independent runs train at once within
+the core budget (WORKBENCH_CORES overrides the count), each RL run starts from the right
+checkpoint of its NTP run once that run completed. Every run is stored and tagged study:<name>. At the
 end each claim of SCIENCE.md is decided from the measured numbers; the claim table is printed on
 stdout (Markdown) and written, with each study's figures, into a self-contained HTML report.
 Exit code 0 when every run completed (whatever the claims say), 1 when a run failed,
@@ -34,7 +37,8 @@ ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
   --out FILE       HTML report (default reproduce-<NAME>[-quick].html)
   --reuse          reuse completed runs of the store with exactly the same config (earlier
                    reproduce runs) and run only the missing ones; with nothing missing this
-                   rebuilds the report and the claim table from the store
+                   rebuilds the report and the claim table from the store; after Ctrl-C the
+                   same command with --reuse continues where it stopped
 `;
 
 const FLAGS = {
@@ -84,27 +88,14 @@ function parseArgs(argv: string[]): Args | 'help' {
   };
 }
 
-/** The concrete config of one run of a study: its seed, and for a branch the parent's checkpoint. */
-function configFor(run: StudyRun, seed: number, from: { runId: number; checkpointId: number } | null): ExperimentConfig {
-  let input: object = { ...run.config, seed };
-  if (from) input = setConfigValue(input, 'rl.fromCheckpoint', JSON.stringify(from));
-  const checked = validateConfig(input);
-  if (!checked.ok) throw new Error(`invalid study config ${run.label}: ${checked.errors.map((e) => e.message).join('; ')}`);
-  return checked.config;
-}
-
-function series(store: RunStore, runId: number, key: string): number[] {
-  return store.series({ runIds: [runId], keys: [key], maxPoints: 100_000 })[0]?.y ?? [];
-}
-
-/** What one finished run measured, from the store's summaries and series. */
-export function measureRun(store: RunStore, runId: number, label: string, seed: number): RunMeasurement {
-  const run = store.getRun(runId);
-  if (!run) throw new Error(`run ${runId} is not in the store`);
+/** What one finished run measured, from the service's summaries and series. */
+export async function measureRun(api: WorkbenchApi, runId: number, label: string, seed: number): Promise<RunMeasurement> {
+  const run = await api.runs.get({ id: runId });
   const config = run.config as ExperimentConfig;
   const done = run.status === 'completed';
-  const last = (key: string): number | null => (done ? (run.metrics[key]?.lastValue ?? null) : null);
-  const longShares = series(store, runId, METRIC.sampledLongShare);
+  const last = (key: string): number | null => (done ? (run.metrics[key]?.last ?? null) : null);
+  const series = async (key: string) => (await api.metrics.series({ runIds: [runId], keys: [key], maxPoints: 20_000 }))[0]?.y ?? [];
+  const longShares = done ? await series(METRIC.sampledLongShare) : [];
   return {
     label,
     seed,
@@ -115,7 +106,7 @@ export function measureRun(store: RunStore, runId: number, label: string, seed: 
     greedyLengthMedian: last(METRIC.greedyLengthMedian),
     sampledLongShare: last(METRIC.sampledLongShare),
     startSampledLongShare: done ? (longShares[0] ?? null) : null,
-    rolloutLongShare: done ? series(store, runId, METRIC.longShare) : [],
+    rolloutLongShare: done ? await series(METRIC.longShare) : [],
   };
 }
 
@@ -137,120 +128,84 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const total = args.studies.reduce((n, s) => n + s.runs.reduce((m, r) => m + r.seeds.length, 0), 0);
   const started = Date.now();
-  const store = openStore(args.db);
-  const runner = new HeadlessRunner(store, 'remaining runs are skipped');
+  const { graph, keyOf } = planStudies(args.studies, ['reproduce', args.scale]);
+  const session = await ServiceSession.open({ storePath: args.db, command: 'workbench reproduce', train: true, whatHappensNext: 'the rest stay queued; rerun the same command with --reuse to continue' });
+  const api = session.api;
+  const total = graph.runs.length;
+  const position = new Map(graph.runs.map((r, i) => [r.key, i + 1]));
+  const keyById = new Map<number, string>();
+  const startedAt = new Map<number, number>();
   const failedRuns: string[] = [];
-  // Runs with the same config (and seed) serve every study that needs them: run once, tag for each.
-  const sharedRuns = new Map<string, { runId: number; title: string }>();
-  if (args.reuse) {
-    // Oldest first, so the newest run of a config wins.
-    for (const r of store.listRuns({ tags: ['reproduce'], status: ['completed'], order: 'id-asc', summaryKeys: [] })) {
-      sharedRuns.set(JSON.stringify(r.config), { runId: r.id, title: r.name });
-    }
-  }
-  const outcomes: StudyOutcome[] = [];
-  let index = 0;
   const command = `workbench reproduce ${argv.join(' ')}`.trim();
-  const writeReport = async (complete: boolean): Promise<number> => {
-    const wallSeconds = (Date.now() - started) / 1000;
-    const partial = complete ? '' : ` (in progress: ${outcomes.length} of ${args.studies.length} studies)`;
-    const html = await buildReproduceReport(store, outcomes, { scale: `${args.scale}${partial}`, seeds: args.seeds, command, wallSeconds, storePath: store.path, failedRuns }, appVersion());
-    writeFileSync(args.out, html);
-    return wallSeconds;
-  };
-  process.stderr.write(`reproduce: ${args.studies.map((s) => s.name).join(', ')} at ${args.scale} scale, ${total} runs -> ${store.path}\n`);
+  process.stderr.write(`reproduce: ${args.studies.map((s) => s.name).join(', ')} at ${args.scale} scale, ${total} runs -> ${session.storePath}\n`);
+  const label = (key: string) => `[${position.get(key)}/${total}] ${graph.runs[position.get(key)! - 1]!.name}`;
 
   try {
+    const { runIds } = await session.runGraph(graph.runs, args.reuse ? 'reproduce' : undefined, {
+      onSubmitted: (refs) => {
+        for (const ref of refs) {
+          keyById.set(ref.runId, ref.key);
+          if (ref.reused) process.stderr.write(`${label(ref.key)}: same config as an earlier reproduce run, reusing run ${ref.runId}\n`);
+        }
+      },
+      onStart: (runId) => {
+        startedAt.set(runId, Date.now());
+        const key = keyById.get(runId)!;
+        void api.runs.get({ id: runId }).then((run) => {
+          const step = graph.runs[position.get(key)! - 1]!.branch?.step;
+          const origin = run.parentCheckpointId === null ? '' : ` from checkpoint #${run.parentCheckpointId} (step ${step}) of run ${run.parentRunId}`;
+          process.stderr.write(`${label(key)}: run ${runId}${origin}\n`);
+        });
+      },
+      onEnd: (event) => {
+        const key = keyById.get(event.runId)!;
+        const secs = (Date.now() - (startedAt.get(event.runId) ?? Date.now())) / 1000;
+        if (event.status === 'completed') {
+          const m = event.final?.summary.rl ?? event.final?.summary.ntp;
+          process.stderr.write(`  ${graph.runs[position.get(key)! - 1]!.name} completed in ${formatDuration(secs)}${m ? `: greedy acc ${pct(m.greedyAccuracy)}, median length ${m.medianGreedyLength}, sampled long share ${m.sampledLongShare.toFixed(2)}` : ''}\n`);
+        } else {
+          process.stderr.write(`  ${graph.runs[position.get(key)! - 1]!.name} ${event.status} after ${formatDuration(secs)}${event.error ? `: ${event.error}` : ''}\n`);
+        }
+      },
+    });
+
+    const outcomes: StudyOutcome[] = [];
     for (const study of args.studies) {
-      const studyStart = Date.now();
-      const ids = new Map<string, number>(); // `${label}#${seed}` -> run id (completed runs only)
-      const runIds: number[] = [];
+      const ids: number[] = [];
       const measured: { runId: number; label: string; seed: number }[] = [];
+      let first = Infinity;
+      let lastEnd = 0;
       for (const studyRun of study.runs) {
         for (const seed of studyRun.seeds) {
-          index += 1;
-          const title = `${study.name}/${studyRun.label} seed=${seed}`;
-          if (runner.stopped) break;
-          let from: { runId: number; checkpointId: number } | null = null;
-          if (studyRun.branch) {
-            const parentId = ids.get(`${studyRun.branch.fromLabel}#${seed}`);
-            const parent = parentId === undefined ? undefined : store.getRun(parentId);
-            const checkpoints = parentId === undefined ? [] : store.listCheckpoints(parentId).filter((c) => c.phase === 'ntp');
-            const parentSteps = (parent?.config as ExperimentConfig | undefined)?.ntp.steps ?? 0;
-            const checkpoint = pickCheckpoint(checkpoints, studyRun.branch.checkpoint, parentSteps);
-            if (parentId === undefined || !checkpoint) {
-              process.stderr.write(`[${index}/${total}] ${title}: skipped (${studyRun.branch.fromLabel} seed=${seed} has no NTP checkpoint)\n`);
-              failedRuns.push(`${title} (skipped)`);
-              continue;
-            }
-            from = { runId: parentId, checkpointId: checkpoint.id };
-          }
-          const config = configFor(studyRun, seed, from);
-          // Same config, same start checkpoint, same seed: the same run (e.g. GRPO at tau=1 from the
-          // last checkpoint serves ntp-vs-rl, temperature and algorithms).
-          const shareKey: string | null = JSON.stringify(config);
-          const shared = shareKey === null ? undefined : sharedRuns.get(shareKey);
-          if (shared) {
-            const row = store.getRun(shared.runId)!;
-            store.updateRun(shared.runId, { tags: [...new Set([...row.tags, `study:${study.name}`])] });
-            ids.set(`${studyRun.label}#${seed}`, shared.runId);
-            runIds.push(shared.runId);
-            measured.push({ runId: shared.runId, label: studyRun.label, seed });
-            process.stderr.write(`[${index}/${total}] ${title}: same config as ${shared.title}, reusing run ${shared.runId}\n`);
-            continue;
-          }
-          const runId = store.createRun({
-            name: title,
-            config,
-            seed,
-            groupKey: groupKey(config, from ? (store.listCheckpoints(from.runId).find((c) => c.id === from.checkpointId)?.step ?? null) : null),
-            tags: [`study:${study.name}`, 'reproduce', args.scale],
-            parentRunId: from?.runId ?? null,
-            parentCheckpointId: from?.checkpointId ?? null,
-          });
-          runIds.push(runId);
-          const origin = from ? ` from checkpoint #${from.checkpointId} (step ${store.listCheckpoints(from.runId).find((c) => c.id === from.checkpointId)?.step}) of run ${from.runId}` : '';
-          process.stderr.write(`[${index}/${total}] ${title}: run ${runId}${origin}\n`);
-          const { seconds: secs } = await runner.run(runId);
-          const stored = store.getRun(runId)!;
-          if (stored.status === 'completed') {
-            ids.set(`${studyRun.label}#${seed}`, runId);
-            if (shareKey !== null) sharedRuns.set(shareKey, { runId, title });
-            measured.push({ runId, label: studyRun.label, seed });
-            const m = measureRun(store, runId, studyRun.label, seed);
-            process.stderr.write(`  completed in ${formatDuration(secs)}: greedy acc ${pct(m.greedyAccuracy)}, median length ${m.greedyLengthMedian ?? '?'}, sampled long share ${m.sampledLongShare?.toFixed(2) ?? '?'}\n`);
-          } else {
-            failedRuns.push(`${title} (run ${runId} ${stored.status}${stored.error ? `: ${stored.error}` : ''})`);
-            process.stderr.write(`  ${stored.status} after ${formatDuration(secs)}${stored.error ? `: ${stored.error}` : ''}\n`);
-          }
+          const runId = runIds.get(keyOf.get(studyRunKey(study.name, studyRun.label, seed))!)!;
+          const run = await api.runs.get({ id: runId });
+          if (!ids.includes(runId)) ids.push(runId);
+          first = Math.min(first, run.startedAt ?? Infinity);
+          lastEnd = Math.max(lastEnd, run.finishedAt ?? 0);
+          if (run.status === 'completed') measured.push({ runId, label: studyRun.label, seed });
+          else failedRuns.push(`${study.name}/${studyRun.label} seed=${seed} (run ${runId} ${run.status}${run.error ? `: ${run.error}` : ''})`);
         }
       }
-      const measurements = measured.map((m) => measureRun(store, m.runId, m.label, m.seed));
+      const measurements = await Promise.all(measured.map((m) => measureRun(api, m.runId, m.label, m.seed)));
       outcomes.push({
         study,
-        runIds,
+        runIds: ids,
         measurements,
         claims: study.claims.map((c) => evaluateClaim(c, measurements)),
-        wallSeconds: (Date.now() - studyStart) / 1000,
+        wallSeconds: Number.isFinite(first) && lastEnd > first ? (lastEnd - first) / 1000 : 0,
       });
-      // The report so far: a long reproduction leaves something to read if it is cut short.
-      if (outcomes.length < args.studies.length) await writeReport(false);
-      if (runner.stopped) break;
     }
-  } finally {
-    runner.dispose();
-  }
-
-  try {
-    const wallSeconds = await writeReport(true);
+    const wallSeconds = (Date.now() - started) / 1000;
+    const partial = session.stopped ? ' (stopped before the end)' : '';
+    const html = await buildReproduceReport(api, outcomes, { scale: `${args.scale}${partial}`, seeds: args.seeds, command, wallSeconds, storePath: session.storePath, failedRuns });
+    writeFileSync(args.out, html);
     process.stderr.write(`\nreport: ${args.out}\nwall time: ${formatDuration(wallSeconds)} for ${total} runs\n`);
     process.stdout.write(`${claimTableMarkdown(outcomes)}\n`);
-    if (failedRuns.length) process.stderr.write(`runs that did not complete:\n${failedRuns.map((f) => `  ${f}`).join('\n')}\n`);
+    if (failedRuns.length) process.stderr.write(`runs that did not complete:\n${[...new Set(failedRuns)].map((f) => `  ${f}`).join('\n')}\n`);
   } finally {
-    store.close();
+    await session.close();
   }
-  if (runner.stopped) return 130;
+  if (session.stopped) return 130;
   return failedRuns.length ? 1 : 0;
 }

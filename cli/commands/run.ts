@@ -1,12 +1,12 @@
 // `workbench run`: one experiment, headless, with a progress bar on stderr and one JSON summary
 // line on stdout.
-import { defaultStorePath, openStore } from '../../db';
-import { defaultRunName } from '../../backend/run-names';
-import { groupKey, validateConfig } from '../../vocabulary/experiment-config';
+import { defaultStorePath } from '../../backend/service';
+import { defaultRunName } from '../../vocabulary/run-names';
+import { validateConfig } from '../../vocabulary/experiment-config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';
-import { HeadlessRunner } from '../headless-runner';
+import { ServiceSession } from '../service-session';
 
 export const summary = 'run one experiment (NTP, then RL) and print a JSON summary';
 
@@ -60,30 +60,31 @@ export async function run(argv: string[]): Promise<number> {
   }
   const config = checked.config;
 
-  const store = openStore(values.db ?? defaultStorePath());
+  const session = await ServiceSession.open({ storePath: values.db ?? defaultStorePath(), command: 'workbench run', train: true, whatHappensNext: 'the run is recorded as stopped' });
   try {
-    const runId = store.createRun({ name: values.name ?? defaultRunName(config), config, seed: config.seed, groupKey: groupKey(config) });
-    process.stderr.write(`run ${runId}: ${defaultRunName(config)} -> ${store.path}\n`);
-    const runner = new HeadlessRunner(store, 'the run is recorded as stopped');
-    const { final } = await runner.run(runId).finally(() => runner.dispose());
-
-    const stored = store.getRun(runId)!;
-    const done = final?.type === 'done' ? final : null;
+    const name = values.name ?? defaultRunName(config);
+    let final: { summary: { ntp: unknown; rl: unknown }; wallSeconds: number } | undefined;
+    const { runIds } = await session.runGraph([{ key: 'run', name, config, tags: [], branch: null }], undefined, {
+      onStart: (runId) => process.stderr.write(`run ${runId}: ${defaultRunName(config)} -> ${session.storePath}\n`),
+      onEnd: (event) => (final = event.final),
+    });
+    const runId = runIds.get('run')!;
+    const stored = await session.api.runs.get({ id: runId });
     const line = {
       runId,
       status: stored.status,
       backend: stored.backend,
-      wallSeconds: done ? Number(done.wallSeconds.toFixed(1)) : stored.wallTime,
-      ntp: done?.summary.ntp ?? null,
-      rl: done?.summary.rl ?? null,
+      wallSeconds: final ? Number(final.wallSeconds.toFixed(1)) : stored.startedAt && stored.finishedAt ? (stored.finishedAt - stored.startedAt) / 1000 : null,
+      ntp: final?.summary.ntp ?? null,
+      rl: final?.summary.rl ?? null,
       ...(stored.error ? { error: stored.error } : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
     if (stored.status === 'completed') return 0;
-    if (stored.status === 'stopped') return 130;
+    if (stored.status === 'stopped' || session.stopped) return 130;
     process.stderr.write(`run ${runId} ${stored.status}: ${stored.error ?? 'no reason recorded'}\n`);
     return 1;
   } finally {
-    store.close();
+    await session.close();
   }
 }

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultStorePath } from '../../db';
+import { defaultStorePath } from '../../backend/service';
 import { createWorkbenchService } from '../../backend/service';
 import { startServer } from '../../backend/http-server';
 import { parseFlags } from '../args';

@@ -74,6 +74,21 @@ describe('workbench sweep', () => {
     expect(unknown.stderr).toContain('ntp has unknown key "stepz"');
   });
 
+  it('refuses a grid over the cap with the count and the cap, before creating the store', async () => {
+    const ten = Array.from({ length: 10 }, (_, i) => i).join(',');
+    const r = await workbench('sweep', '--preset', 'tiny', '--db', db, '--grid', `seed=${ten},10`, '--grid', `ntp.steps=${ten.replace(/\d+/g, (x) => String(Number(x) + 1))}`, '--grid', `eval.heldOut=${ten.replace(/\d+/g, (x) => String(Number(x) + 8))}`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a sweep of 1,100 runs exceeds the cap of 1,000 runs per sweep; nothing was queued');
+    expect(fs.existsSync(db)).toBe(false);
+  });
+
+  it('refuses a prototype-reaching grid path', async () => {
+    const r = await workbench('sweep', '--preset', 'tiny', '--db', db, '--grid', '__proto__.polluted=1,2');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("__proto__.polluted: '__proto__' is not a config field");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('refuses missing grids and malformed specs', async () => {
     expect((await workbench('sweep', '--preset', 'tiny', '--db', db)).code).toBe(2);
     expect((await workbench('sweep', '--preset', 'tiny', '--db', db, '--grid', 'task.p_cot')).stderr).toContain('--grid takes KEY=V1,V2');

@@ -1,15 +1,15 @@
 // `workbench sweep`: queues the cross product of a grid of config values as runs in the store;
 // with --run it also executes them, one after another, headless. Every combination is validated
 // before any run is created, so one bad value queues nothing.
-import { defaultStorePath, openStore } from '../../db';
-import { crossProduct, type SweepAxis } from '../../api/sweep';
-import { defaultRunName } from '../../backend/run-names';
-import { groupKey, setConfigValue, validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
+import { defaultStorePath } from '../../backend/service';
+import { crossProduct, expandSweep, sweepToGraph, type SweepAxis, type SweepValue } from '../../api/sweep';
+import type { ExperimentConfig } from '../../vocabulary/experiment-config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
+import { parseSetValue } from '../set-value';
 import { configFieldsHelp } from '../config-help';
 import { formatDuration } from '../progress';
-import { HeadlessRunner } from '../headless-runner';
+import { measuredSummaries, ServiceSession } from '../service-session';
 
 export const summary = 'queue (and with --run, execute) the cross product of a grid of config values';
 
@@ -19,7 +19,9 @@ const HELP = `usage: workbench sweep (--config FILE | --preset NAME) --grid KEY=
 Queues one run per combination of the grid values (first --grid varies slowest) in the run store.
 All combinations are validated first; a bad value queues nothing and exits 2 with the field error.
 Without --run the runs stay 'queued': the app (npm start, npm run serve, workbench serve --db FILE)
-starts them when it opens the store. With --run they are executed here, one after another.
+starts them when it opens the store. With --run they are executed here, as many at once as the
+cores allow (WORKBENCH_CORES overrides the count); runs another process on the same store takes
+are waited for and reported.
 stdout: one JSON line per run: {"runId", "name", "values", "status"} (+ "ntp", "rl" summaries with --run).
 Exit code 0 when all runs were queued (and, with --run, completed), 1 when a run failed, 2 for bad
 arguments or an invalid combination, 130 when stopped with Ctrl-C.
@@ -34,6 +36,9 @@ arguments or an invalid combination, 130 when stopped with Ctrl-C.
   --name PREFIX        run name prefix
   --tag TAG            tag every run (repeatable); 'sweep' is always added
   --run                execute the runs now instead of leaving them queued
+  --reuse              with --run: use this store's sweep runs with the same config instead of new
+                       ones (completed ones as they are, stopped or interrupted ones resumed), so a
+                       stopped sweep continues when the same command runs again
 
 Config fields (dotted paths):
 `;
@@ -47,6 +52,7 @@ const FLAGS = {
   name: { type: 'string' },
   tag: { type: 'string', multiple: true },
   run: { type: 'boolean' },
+  reuse: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,24 +88,24 @@ export function parseGrid(spec: string): SweepAxis {
 
 export interface SweepPlan {
   configs: ExperimentConfig[];
+  /** Each combination as typed on the command line. */
   values: Record<string, string>[];
+  /** The same combinations as typed values. */
+  typed: Record<string, SweepValue>[];
 }
 
-/** Every combination applied to the base and validated; throws one UsageError naming each bad one. */
+/**
+ * The grid's text parsed into typed values and expanded by the service's own expansion (api/sweep),
+ * here only to refuse a bad sweep before the store is opened: one UsageError naming each bad combination.
+ */
 export function planSweep(base: object, axes: readonly SweepAxis[]): SweepPlan {
-  const combos = crossProduct(axes) as Record<string, string>[];
-  const configs: ExperimentConfig[] = [];
-  const errors: string[] = [];
-  for (const combo of combos) {
-    let input = base;
-    for (const [path, raw] of Object.entries(combo)) input = setConfigValue(input, path, raw);
-    const checked = validateConfig(input);
-    const label = Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ');
-    if (checked.ok) configs.push(checked.config);
-    else for (const e of checked.errors) errors.push(label ? `${e.message} (in ${label})` : e.message);
+  const typed = axes.map((a) => ({ path: a.path, values: a.values.map((v) => parseSetValue(String(v)) as SweepValue) }));
+  const expanded = expandSweep(base, typed, '--grid');
+  if (!expanded.ok) {
+    if (expanded.kind === 'too-large') throw new UsageError(`${expanded.message}; nothing was queued`);
+    throw new UsageError(`invalid sweep, nothing was queued:\n  ${[...new Set(expanded.errors.map((e) => e.message))].join('\n  ')}`);
   }
-  if (errors.length) throw new UsageError(`invalid sweep, nothing was queued:\n  ${[...new Set(errors)].join('\n  ')}`);
-  return { configs, values: combos };
+  return { configs: expanded.configs, values: crossProduct(axes) as Record<string, string>[], typed: expanded.combos };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -119,41 +125,57 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const store = openStore(values.db ?? defaultStorePath());
+  const tags = ['sweep', ...(values.tag ?? [])];
+  const session = await ServiceSession.open({ storePath: values.db ?? defaultStorePath(), command: 'workbench sweep', train: values.run ?? false, whatHappensNext: 'the rest stay queued (rerun with --reuse to continue)' });
   try {
-    const tags = ['sweep', ...(values.tag ?? [])];
-    const runIds = plan.configs.map((config) =>
-      store.createRun({ name: `${values.name ? `${values.name} ` : ''}${defaultRunName(config)}`, config, seed: config.seed, groupKey: groupKey(config), tags }),
-    );
-    process.stderr.write(`sweep: ${runIds.length} run${runIds.length === 1 ? '' : 's'} queued in ${store.path} (ids ${runIds[0]}-${runIds[runIds.length - 1]})\n`);
+    const graph = sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags });
     if (!values.run) {
+      // Queued through the service like the app's sweeps; this session trains nothing (concurrency 0).
+      const { runIds } = await session.api.runs.start({ config: loadExperimentInput(values), sweep: sweepAxesOf(values.grid!), tags, name: values.name });
+      process.stderr.write(`sweep: ${runIds.length} run${runIds.length === 1 ? '' : 's'} queued in ${session.storePath} (ids ${runIds[0]}-${runIds[runIds.length - 1]})\n`);
       for (const [i, runId] of runIds.entries()) {
-        process.stdout.write(`${JSON.stringify({ runId, name: store.getRun(runId)!.name, values: plan.values[i], status: 'queued' })}\n`);
+        process.stdout.write(`${JSON.stringify({ runId, name: graph.runs[i]!.name, values: plan.values[i], status: 'queued' })}\n`);
       }
-      process.stderr.write(`they start when the app opens this store (npm start, npm run serve, or workbench serve --db ${store.path}); --run executes them here\n`);
+      process.stderr.write(`they start when the app opens this store (npm start, npm run serve, or workbench serve --db ${session.storePath}); --run executes them here\n`);
       return 0;
     }
 
-    const runner = new HeadlessRunner(store, 'the rest stay queued');
+    const index = new Map<number, number>();
+    const finals = new Map<number, { summary: { ntp: unknown; rl: unknown } } | undefined>();
+    const startedAt = new Map<number, number>();
+    const { runIds, reused } = await session.runGraph(graph.runs, values.reuse ? 'sweep' : undefined, {
+      onSubmitted: (refs) => {
+        for (const [i, ref] of refs.entries()) index.set(ref.runId, i);
+        process.stderr.write(`sweep: ${graph.runs.length} run${graph.runs.length === 1 ? '' : 's'} in ${session.storePath}\n`);
+      },
+      onStart: (runId) => {
+        startedAt.set(runId, Date.now());
+        const i = index.get(runId);
+        process.stderr.write(`[${(i ?? 0) + 1}/${graph.runs.length}] run ${runId}: ${i === undefined ? '' : graph.runs[i]!.name}\n`);
+      },
+      onEnd: (event) => {
+        finals.set(event.runId, event.final);
+        const seconds = (Date.now() - (startedAt.get(event.runId) ?? Date.now())) / 1000;
+        const by = event.final ? '' : ' (trained by another process)';
+        process.stderr.write(`  run ${event.runId} ${event.status} in ${formatDuration(seconds)}${by}${event.error ? `: ${event.error}` : ''}\n`);
+      },
+    });
     let failed = 0;
-    try {
-      for (const [i, runId] of runIds.entries()) {
-        if (runner.stopped) break;
-        const name = store.getRun(runId)!.name;
-        process.stderr.write(`[${i + 1}/${runIds.length}] run ${runId}: ${name}\n`);
-        const { final, seconds } = await runner.run(runId);
-        const stored = store.getRun(runId)!;
-        if (stored.status !== 'completed' && stored.status !== 'stopped') failed += 1;
-        process.stderr.write(`  ${stored.status} in ${formatDuration(seconds)}${stored.error ? `: ${stored.error}` : ''}\n`);
-        const done = final?.type === 'done' ? final : null;
-        process.stdout.write(`${JSON.stringify({ runId, name, values: plan.values[i], status: stored.status, ntp: done?.summary.ntp ?? null, rl: done?.summary.rl ?? null })}\n`);
-      }
-    } finally {
-      runner.dispose();
+    for (const [i, run] of graph.runs.entries()) {
+      const runId = runIds.get(run.key)!;
+      const stored = await session.api.runs.get({ id: runId });
+      if (stored.status !== 'completed' && stored.status !== 'stopped' && stored.status !== 'queued') failed += 1;
+      const final = finals.get(runId);
+      const summaries = final ? final.summary : measuredSummaries(stored);
+      process.stdout.write(`${JSON.stringify({ runId, name: stored.name, values: plan.values[i], status: stored.status, ...(reused.has(runId) ? { reused: true } : {}), ntp: summaries.ntp, rl: summaries.rl })}\n`);
     }
-    if (runner.stopped) return 130;
+    if (session.stopped) return 130;
     return failed ? 1 : 0;
   } finally {
-    store.close();
+    await session.close();
   }
+}
+
+function sweepAxesOf(grid: string[]): { path: string; values: SweepValue[] }[] {
+  return grid.map(parseGrid).map((a) => ({ path: a.path, values: a.values.map((v) => parseSetValue(String(v)) as SweepValue) }));
 }

@@ -27,6 +27,8 @@ export const startMessageSchema = z.object({
   config: z.unknown(),
   /** Checkpoint to start RL from; defaults to config.rl.fromCheckpoint.checkpointId. */
   checkpointId: z.number().int().optional(),
+  /** The run's share of the service's core budget (the trainer uses at most this many cores). */
+  workers: z.number().int().positive().optional(),
 });
 
 export const parentToChildSchema = z.discriminatedUnion('type', [startMessageSchema, z.object({ type: z.literal('stop') })]);

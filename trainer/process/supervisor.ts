@@ -55,6 +55,8 @@ export interface StartTrainerOptions {
   config: unknown;
   /** RL start checkpoint (defaults to config.rl.fromCheckpoint). */
   checkpointId?: number;
+  /** Cores this run may use (its share of the core budget). */
+  workers?: number;
   spawn?: SpawnTrainer;
   /** How long stop() waits for a clean 'done' before killing. */
   stopGraceMs?: number;
@@ -109,7 +111,7 @@ export function startTrainer(opts: StartTrainerOptions): TrainerHandle {
     finish(failed(`trainer process exited (${signal ? `signal ${signal}` : `code ${code}`}) before finishing the run`, true));
   });
 
-  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config, checkpointId: opts.checkpointId });
+  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config, checkpointId: opts.checkpointId, ...(opts.workers ? { workers: opts.workers } : {}) });
 
   return {
     runId: opts.runId,

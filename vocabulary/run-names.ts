@@ -1,5 +1,5 @@
 // Default run names: the knobs a researcher scans a list for, in the paper's notation.
-import type { ExperimentConfig } from '../api/types';
+import type { ExperimentConfig } from './experiment-config';
 
 export function defaultRunName(config: ExperimentConfig): string {
   const task = config.task.kind === 'parity'
