@@ -21,7 +21,10 @@ import { initBackend } from '../trainer/compute/tfjs-runtime';
 import { installFastWasmKernels, setGemmWorker, uninstallFastWasmKernels } from '../trainer/compute/fast-wasm';
 import { generate, generateUncached, type GenerateOptions } from '../trainer/model/generate';
 import { GPT, type GPTConfig } from '../trainer/model/model';
-import { makeTrainStep, maskedCrossEntropy } from '../trainer/model/train-step';
+import { NtpTrainer } from '../trainer/algorithms/ntp';
+import { RlTrainer } from '../trainer/algorithms/rl';
+import { makeTask } from '../trainer/tasks';
+import { parseConfig, type ExperimentConfig } from '../vocabulary/experiment-config';
 import { GemmWorker } from '../trainer/compute/wasm-gemm-worker';
 
 const args = process.argv.slice(2);
@@ -43,33 +46,42 @@ const median = (xs: number[]) => {
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const log = (msg: string) => console.log(msg);
 
-// ---------------------------------------------------------------------------------------------
-// NTP step
+// NTP step: the production NtpTrainer step (fresh parity batch, AdamW, the masked loss, clipping)
 
 /** CPU milliseconds (user + system, all threads) per timed step of the last ntpStepTimes call. */
 let lastCpuMs: number[] = [];
 
+/** d = 31 with every example long: 31 bits, '=', 31 chain tokens, EOS = 64 tokens, 63 positions scored. */
+const NTP_TASK = { kind: 'parity', d: 31, p_cot: 1 } as const;
+
+function benchConfig(): ExperimentConfig {
+  return parseConfig({
+    task: NTP_TASK,
+    model: { layers: MODEL.nLayer, heads: MODEL.nHead, width: MODEL.nEmbd, mlpRatio: MODEL.mlpRatio },
+    ntp: { steps: 1000, batchSize: B, lr: 1e-3, warmupSteps: 0, gradClip: 1 },
+    rl: { algorithm: 'grpo', promptsPerStep: 32, groupSize: 8, lr: 1e-4 },
+  });
+}
+
 function ntpStepTimes(model: GPT, steps: number, warmup: number): number[] {
-  const idx = tf.randomUniformInt([B, T], 0, MODEL.vocabSize, 1) as tf.Tensor2D;
-  const tgt = tf.randomUniformInt([B, T], 0, MODEL.vocabSize, 2) as tf.Tensor2D;
-  const mask = tf.ones([B, T]) as tf.Tensor2D;
-  const step = makeTrainStep(model, tf.train.adam(1e-3), (m) => maskedCrossEntropy(m.forward(idx), tgt, mask), { clipNorm: 1 });
+  const config = benchConfig();
+  const trainer = new NtpTrainer(model, makeTask(config.task), config.ntp, 1);
   const times: number[] = [];
   lastCpuMs = [];
-  for (let i = 0; i < warmup + steps; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const r = step(null);
-    r.loss.dataSync(); // the backends here are synchronous; this only makes the timing honest elsewhere
-    r.loss.dispose();
-    r.gradNorm.dispose();
-    const c = process.cpuUsage(c0);
-    if (i >= warmup) {
-      times.push(performance.now() - t0);
-      lastCpuMs.push((c.user + c.system) / 1000);
+  try {
+    for (let i = 0; i < warmup + steps; i++) {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      trainer.step(i, true); // reads the loss back: the step is finished when timed
+      const c = process.cpuUsage(c0);
+      if (i >= warmup) {
+        times.push(performance.now() - t0);
+        lastCpuMs.push((c.user + c.system) / 1000);
+      }
     }
+  } finally {
+    trainer.dispose();
   }
-  tf.dispose([idx, tgt, mask]);
   return times;
 }
 
@@ -96,45 +108,23 @@ function samplingTokensPerSec(model: GPT, cached: boolean, rows: number): number
   return (rows * NEW_TOKENS) / ((performance.now() - t0) / 1000);
 }
 
-/** One RL step as the trainer does it: sample groups with the cache, then a REINFORCE-style update. */
-function rlStepTimes(model: GPT, steps: number): { rolloutMs: number[]; updateMs: number[] } {
-  const prompts = 32;
-  const group = 8;
-  const opt = tf.train.adam(1e-4);
-  const rolloutMs: number[] = [];
-  const updateMs: number[] = [];
-  for (let s = 0; s < steps + 1; s++) {
-    const t0 = performance.now();
-    const ps = parityPrompts(prompts, 100 + s).flatMap((p) => Array.from({ length: group }, () => p));
-    const g = generate(model, ps, { maxNewTokens: NEW_TOKENS, temperature: 1, eosId: 3, seed: s + 1 });
-    const t1 = performance.now();
-    // sequences = prompt + response (+EOS), right-padded; advantages +-1 at random stand in for rewards
-    const L = PROMPT_LEN + NEW_TOKENS;
-    const n = ps.length;
-    const seq = new Int32Array(n * L).fill(3);
-    const mask = new Float32Array(n * (L - 1));
-    for (let i = 0; i < n; i++) {
-      seq.set(ps[i], i * L);
-      seq.set(g.tokens[i], i * L + PROMPT_LEN);
-      const adv = (i * 2654435761) % 7 < 3 ? 1 : -1;
-      for (let t = PROMPT_LEN - 1; t < PROMPT_LEN - 1 + g.lengths[i] + g.finished[i]; t++) mask[i * (L - 1) + t] = adv;
+/** The production RL step (RlTrainer, GRPO): 256 rollouts of d = 20 parity prompts with the KV cache, reward, update. */
+async function rlStepTimes(model: GPT, steps: number): Promise<number[]> {
+  const config = parseConfig({ ...benchConfig(), task: { kind: 'parity', d: 20, p_cot: 0.25 } });
+  const ref = GPT.fromBytes(model.toBytes());
+  const trainer = new RlTrainer(model, ref, makeTask(config.task), config.rl!, { maxNewTokens: NEW_TOKENS, seed: 1, rolloutsToLog: 0 });
+  const times: number[] = [];
+  try {
+    for (let s = 0; s < steps + 1; s++) {
+      const t0 = performance.now();
+      await trainer.step(s);
+      if (s > 0) times.push(performance.now() - t0);
     }
-    const step = makeTrainStep(model, opt, (m) => {
-      const x = tf.tensor2d(seq, [n, L]).slice([0, 0], [n, L - 1]).cast('int32') as tf.Tensor2D;
-      const y = tf.tensor2d(seq, [n, L]).slice([0, 1], [n, L - 1]).cast('int32') as tf.Tensor2D;
-      return maskedCrossEntropy(m.forward(x), y, tf.tensor2d(mask, [n, L - 1]));
-    });
-    const r = step(null);
-    r.loss.dataSync();
-    r.loss.dispose();
-    r.gradNorm.dispose();
-    const t2 = performance.now();
-    if (s > 0) {
-      rolloutMs.push(t1 - t0);
-      updateMs.push(t2 - t1);
-    }
+  } finally {
+    trainer.dispose();
+    ref.dispose();
   }
-  return { rolloutMs, updateMs };
+  return times;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,11 +243,8 @@ async function main(): Promise<void> {
   const cachedSamplingSpeedup = cachedTps / uncachedTps;
   log(`sampling 256 rows, ${PROMPT_LEN}-token prompt, ${NEW_TOKENS} new tokens: cached ${Math.round(cachedTps)} tok/s, uncached ${Math.round(uncachedTps)} tok/s (${round(cachedSamplingSpeedup, 2)}x)`);
 
-  const rl = rlStepTimes(model, 3);
-  const rlRolloutMs = median(rl.rolloutMs);
-  const rlUpdateMs = median(rl.updateMs);
-  const rlStepMs = rlRolloutMs + rlUpdateMs;
-  log(`RL step (256 rollouts = 32 prompts x 8, T=1, cap ${NEW_TOKENS}; then update): ${round(rlStepMs)} ms = rollouts ${round(rlRolloutMs)} + update ${round(rlUpdateMs)}`);
+  const rlStepMs = median(await rlStepTimes(model, 3));
+  log(`RL step (GRPO, 256 rollouts = 32 prompts x 8, T=1, cap ${NEW_TOKENS}, reward, update): ${round(rlStepMs)} ms`);
   model.dispose();
 
   let torch: TorchResult | null = null;

@@ -8,6 +8,7 @@ import { Rng } from '../model/rng';
 import { getLr } from '../model/schedule';
 import type { Task } from '../tasks/task';
 import type { TrainableModel } from '../model/trainable';
+import type { TrainerState } from '../model/checkpoint';
 
 export interface NtpStepResult {
   lr: number;
@@ -27,9 +28,17 @@ export class NtpTrainer {
     private readonly task: Task,
     private readonly cfg: NtpConfig,
     seed: number,
+    /** Continue a checkpointed optimisation (moments and data stream) instead of starting fresh. */
+    restore: TrainerState | null = null,
   ) {
-    this.rng = Rng.derive(seed, 'ntp-data');
+    this.rng = restore ? Rng.atPosition(restore.rng) : Rng.derive(seed, 'ntp-data');
     this.opt = new AdamW(model.variables, { weightDecay: cfg.weightDecay });
+    if (restore) this.opt.importState(restore.optimizer);
+  }
+
+  /** What a checkpoint needs to continue this optimisation. */
+  state(): TrainerState {
+    return { optimizer: this.opt.exportState(), rng: this.rng.position };
   }
 
   /** One update on a fresh batch; `step` is 0-based within the phase. */

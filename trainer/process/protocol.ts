@@ -25,8 +25,6 @@ export const startMessageSchema = z.object({
   dbPath: z.string().min(1),
   /** Validated again in the child (the config may come from a file or the UI). */
   config: z.unknown(),
-  /** Checkpoint to start RL from; defaults to config.rl.fromCheckpoint.checkpointId. */
-  checkpointId: z.number().int().optional(),
 });
 
 export const parentToChildSchema = z.discriminatedUnion('type', [startMessageSchema, z.object({ type: z.literal('stop') })]);

@@ -53,8 +53,6 @@ export interface StartTrainerOptions {
   dbPath: string;
   /** Validated again by the child. */
   config: unknown;
-  /** RL start checkpoint (defaults to config.rl.fromCheckpoint). */
-  checkpointId?: number;
   spawn?: SpawnTrainer;
   /** How long stop() waits for a clean 'done' before killing. */
   stopGraceMs?: number;
@@ -109,7 +107,7 @@ export function startTrainer(opts: StartTrainerOptions): TrainerHandle {
     finish(failed(`trainer process exited (${signal ? `signal ${signal}` : `code ${code}`}) before finishing the run`, true));
   });
 
-  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config, checkpointId: opts.checkpointId });
+  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config });
 
   return {
     runId: opts.runId,
