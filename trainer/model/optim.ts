@@ -120,6 +120,15 @@ export function optimizerStep(
   return { ...out, aux };
 }
 
+/** The update half of a step, for gradients computed elsewhere (data-parallel replicas): clip, apply. */
+export function applyGradients(opt: AdamW, lr: number, gradClip: number, grads: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => {
+    const clipped = clipByGlobalNorm(grads, gradClip);
+    opt.apply(clipped.grads, lr);
+    return clipped.norm;
+  });
+}
+
 /** Reads scalars back (one sync per scalar) and disposes them. */
 export function readAndDispose(scalars: Record<string, tf.Scalar>): Record<string, number> {
   const out: Record<string, number> = {};
