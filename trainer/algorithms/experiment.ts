@@ -10,6 +10,7 @@ import { evaluate, type EvalOutcome, type PhaseSummary } from './eval';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { GPT } from '../model/model';
 import { NtpTrainer } from './ntp';
+import { DataParallel } from '../compute/data-parallel';
 import { RlTrainer } from './rl';
 import { hashSeed } from '../model/rng';
 import { makeTask } from '../tasks';
@@ -49,6 +50,18 @@ export interface ExperimentOptions {
   /** Where training starts (default: scratch). Its models are trained in place; the caller disposes them. */
   start?: StartPoint;
   hooks?: ExperimentHooks;
+  /** Data-parallel replicas for NTP (default 1: this thread only); see resolveWorkers. */
+  workers?: number;
+}
+
+/**
+ * How many replicas a run uses: the config's `workers` (0 = auto) within the cores it was given
+ * (the queue's budget; default: all of the machine's). Worker threads run the WASM backend, so
+ * another backend computes on one thread.
+ */
+export function resolveWorkers(configured: number, budget: number, backend: string): number {
+  if (backend !== 'wasm') return 1;
+  return Math.max(1, configured === 0 ? budget : Math.min(configured, budget));
 }
 
 export interface ExperimentSummary {
@@ -179,7 +192,10 @@ export async function runExperiment(
     // ---- NTP ----
     if (config.ntp.steps > 0 && resume?.phase !== 'rl' && !stopped()) {
       const cfg = config.ntp;
-      const trainer = new NtpTrainer(model, task, cfg, config.seed, resume?.phase === 'ntp' ? resume.trainer : null);
+      // at least one example per replica
+      const replicas = Math.min(opts.workers ?? 1, cfg.batchSize);
+      const parallel = replicas > 1 ? await DataParallel.start(replicas, model) : null;
+      const trainer = new NtpTrainer(model, task, cfg, config.seed, resume?.phase === 'ntp' ? resume.trainer : null, parallel);
       const clock = new PhaseClock(runStart);
       const logEvery = Math.max(1, Math.floor(cfg.steps / 2000));
       let tokensSeen = 0;
@@ -210,6 +226,7 @@ export async function runExperiment(
         }
       } finally {
         trainer.dispose();
+        await parallel?.close();
       }
     }
 

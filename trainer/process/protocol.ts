@@ -25,6 +25,8 @@ export const startMessageSchema = z.object({
   dbPath: z.string().min(1),
   /** Validated again in the child (the config may come from a file or the UI). */
   config: z.unknown(),
+  /** Cores this run may use (the queue's core budget); absent: all of the machine's. */
+  workers: z.number().int().min(1).optional(),
 });
 
 export const parentToChildSchema = z.discriminatedUnion('type', [startMessageSchema, z.object({ type: z.literal('stop') })]);

@@ -53,6 +53,8 @@ export interface StartTrainerOptions {
   dbPath: string;
   /** Validated again by the child. */
   config: unknown;
+  /** Cores the run may use (its share of the core budget); absent: all of them. */
+  workers?: number;
   spawn?: SpawnTrainer;
   /** How long stop() waits for a clean 'done' before killing. */
   stopGraceMs?: number;
@@ -107,7 +109,7 @@ export function startTrainer(opts: StartTrainerOptions): TrainerHandle {
     finish(failed(`trainer process exited (${signal ? `signal ${signal}` : `code ${code}`}) before finishing the run`, true));
   });
 
-  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config });
+  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config, workers: opts.workers });
 
   return {
     runId: opts.runId,

@@ -5,7 +5,8 @@ import { openStore, type RunStore } from '../../db';
 import type { RunRecorder } from '../../db/types';
 import { initBackend } from '../compute/tfjs-runtime';
 import { validateConfig } from '../../vocabulary/experiment-config';
-import { runExperiment, type ExperimentHooks, type ExperimentSink } from '../algorithms/experiment';
+import os from 'node:os';
+import { resolveWorkers, runExperiment, type ExperimentHooks, type ExperimentSink } from '../algorithms/experiment';
 import { disposeStartPoint, loadStartPoint } from '../algorithms/start-point';
 import { describeIssues, parentToChildSchema, type ChildToParent, type StartMessage } from './protocol';
 
@@ -74,7 +75,12 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
     if (!checked.ok) throw new Error(`invalid config: ${checked.errors.map((e) => e.message).join('; ')}`);
     const config = checked.config;
 
-    const backend = await initBackend(config.backend);
+    const initialised = await initBackend(config.backend);
+    // data-parallel replicas: the run's share of the core budget, or every core when none was given
+    const workers = resolveWorkers(config.workers, msg.workers ?? os.availableParallelism(), initialised.name);
+    const backend = workers > 1
+      ? { ...initialised, threads: workers, note: `${initialised.note}; ${workers} data-parallel workers` }
+      : initialised;
     recorder.markRunning({ backend: backend.name, backendVersion: backend.version, threads: backend.threads, pid: process.pid });
     await channel.send({ type: 'started', runId, backend, pid: process.pid });
 
@@ -92,7 +98,7 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
       progress: (ev) => void channel.send({ type: 'progress', runId, ...ev }),
     };
     try {
-      const result = await runExperiment(config, sink, signal, { start, hooks: failureHookFromEnv(process.env) });
+      const result = await runExperiment(config, sink, signal, { start, workers, hooks: failureHookFromEnv(process.env) });
       recorder.finish(result.status);
       await channel.send({
         type: 'done', runId, status: result.status, summary: result.summary,
