@@ -1,15 +1,18 @@
 // npm run bench:trainer — trainer speed on this machine (issue 6).
 //
-// Prints, for the issue's config (GPT 2 layers x 128 wide x 4 heads, batch 32 x 64 tokens, Adam):
-//   - NTP step time with the fast WASM kernels (and, once, with TF.js's stock kernels);
-//   - an RL step: 256 rollouts (32 prompts x 8) of a 21-token parity prompt sampled at T=1 with the
-//     KV cache, then a policy-gradient update on them;
+// Prints, for the issue's config (GPT 2 layers x 128 wide x 4 heads, batch 32 x 64 tokens):
+//   - the production NTP step (NtpTrainer: fresh parity batch, masked loss, AdamW, clipping) with the
+//     fast WASM kernels for 1..N data-parallel workers, with scaling efficiency (and, once, stock kernels);
+//   - the production RL step (RlTrainer, GRPO): 256 rollouts (32 prompts x 8) of a 21-token parity
+//     prompt sampled at T=1 with the KV cache, rewards, the update;
 //   - sampling tokens/s with and without the KV cache (256 rows, 21-token prompt, 21 new tokens);
-//   - the same model's PyTorch step, measured now by bench/torch_ref.py, where torch is importable;
-//   - the headline preset's wall time (NTP then RL), if trainer/presets.ts provides it.
+//   - the same model's PyTorch step, measured now by bench/torch_ref.py, where torch is importable
+//     on an optimised BLAS (no ratio on the reference BLAS);
+//   - the headline preset's wall time (NTP then RL) on all workers and on one.
 // The last line is one JSON object.
 //
-// Flags: --steps N (timed NTP steps, default 10), --no-stock, --no-2t, --no-torch, --no-headline
+// Flags: --steps N (timed NTP steps, default 10), --workers N (default: all cores), --no-stock, --no-2t,
+// --no-torch, --no-headline (both headline runs), --no-headline-all-cores, --no-headline-one-core
 // The 1-minute load average is printed: on a machine shared with other work every figure moves.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +29,7 @@ import { RlTrainer } from '../trainer/algorithms/rl';
 import { makeTask } from '../trainer/tasks';
 import { parseConfig, type ExperimentConfig } from '../vocabulary/experiment-config';
 import { GemmWorker } from '../trainer/compute/wasm-gemm-worker';
+import { DataParallel } from '../trainer/compute/data-parallel';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -63,9 +67,9 @@ function benchConfig(): ExperimentConfig {
   });
 }
 
-function ntpStepTimes(model: GPT, steps: number, warmup: number): number[] {
+function ntpStepTimes(model: GPT, steps: number, warmup: number, parallel: DataParallel | null = null): number[] {
   const config = benchConfig();
-  const trainer = new NtpTrainer(model, makeTask(config.task), config.ntp, 1);
+  const trainer = new NtpTrainer(model, makeTask(config.task), config.ntp, 1, null, parallel);
   const times: number[] = [];
   lastCpuMs = [];
   try {
@@ -169,14 +173,14 @@ interface HeadlineTiming {
   summary: unknown;
 }
 
-async function timeHeadline(): Promise<HeadlineTiming | { skipped: string }> {
-  if (!existsSync(path.join(here, '..', 'trainer', 'presets.ts'))) return { skipped: 'trainer/presets.ts does not exist yet' };
+async function timeHeadline(workers: number): Promise<HeadlineTiming | { skipped: string }> {
+  if (!existsSync(path.join(here, '..', 'paper', 'presets.ts'))) return { skipped: 'paper/presets.ts does not exist' };
   const presets = (await import('../paper/presets' as string)) as Record<string, unknown>;
   const experiment = (await import('../trainer/algorithms/experiment')) as Record<string, unknown>;
   const config = await import('../vocabulary/experiment-config');
   const getPreset = presets.getPreset as ((name: string) => { config: unknown } | undefined) | undefined;
   const preset = getPreset?.('headline') ?? (presets.headline as { config: unknown } | undefined);
-  const run = experiment.runExperiment as ((cfg: unknown, sink: unknown) => Promise<{ summary: unknown }>) | undefined;
+  const run = experiment.runExperiment as ((cfg: unknown, sink: unknown, signal: undefined, opts: { workers: number }) => Promise<{ summary: unknown }>) | undefined;
   if (!preset || !run) return { skipped: 'no headline preset or runExperiment' };
   const cfg = config.parseConfig(preset.config);
   const rates: Record<string, number> = {};
@@ -193,7 +197,7 @@ async function timeHeadline(): Promise<HeadlineTiming | { skipped: string }> {
     },
   };
   const t0 = performance.now();
-  const res = await run(cfg, sink);
+  const res = await run(cfg, sink, undefined, { workers });
   process.stderr.write('\n');
   const seconds = (performance.now() - t0) / 1000;
   const ms = (phase: string) => (rates[phase] ? round(1000 / rates[phase]) : null);
@@ -207,7 +211,7 @@ async function main(): Promise<void> {
   const backend = await initBackend('auto');
   log(`backend: ${backend.note}`);
   log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load0.toFixed(2)} at start`);
-  log(`model: ${MODEL.nLayer} layers x ${MODEL.nEmbd} wide x ${MODEL.nHead} heads, mlp x${MODEL.mlpRatio}, batch ${B} x ${T} tokens, Adam`);
+  log(`model: ${MODEL.nLayer} layers x ${MODEL.nEmbd} wide x ${MODEL.nHead} heads, mlp x${MODEL.mlpRatio}, batch ${B} x ${T} tokens, AdamW`);
   const model = new GPT(MODEL, 1);
   log(`params: ${model.numParams}`);
 
@@ -216,6 +220,25 @@ async function main(): Promise<void> {
   const ntpStepMs = median(ntp);
   const ntpCpuMs = median(lastCpuMs);
   log(`NTP step (fast kernels): median ${round(ntpStepMs)} ms, min ${round(Math.min(...ntp))} ms over ${steps} steps; CPU time ${round(ntpCpuMs)} ms per step`);
+
+  // data-parallel NTP step for 1..N workers (N = the cores this process may use)
+  const allWorkers = numArg('--workers', os.availableParallelism());
+  const ntpStepMsByWorkers: Record<string, number> = { 1: round(ntpStepMs) };
+  for (let w = 2; w <= allWorkers; w++) {
+    const dp = await DataParallel.start(w, model);
+    try {
+      ntpStepMsByWorkers[w] = round(median(ntpStepTimes(model, steps, 2, dp)));
+      const t = dp.lastTimings;
+      log(`  ${w} workers, last step: publish weights ${round(t.publishMs)} ms, own shard ${round(t.ownShardMs)} ms, waiting for the others ${round(t.waitMs)} ms, gradient sum ${round(t.sumMs)} ms`);
+    } finally {
+      await dp.close();
+    }
+  }
+  for (const [w, ms] of Object.entries(ntpStepMsByWorkers)) {
+    const speedup = ntpStepMs / ms;
+    log(`NTP step, ${w} worker${w === '1' ? '' : 's'}: ${ms} ms  (speedup ${round(speedup, 2)}x, scaling efficiency ${round((100 * speedup) / Number(w))}%)`);
+  }
+  const ntpBestMs = Math.min(...Object.values(ntpStepMsByWorkers));
 
   let stockStepMs: number | null = null;
   if (backend.name === 'wasm' && !flag('--no-stock')) {
@@ -245,6 +268,9 @@ async function main(): Promise<void> {
 
   const rlStepMs = median(await rlStepTimes(model, 3));
   log(`RL step (GRPO, 256 rollouts = 32 prompts x 8, T=1, cap ${NEW_TOKENS}, reward, update): ${round(rlStepMs)} ms`);
+  // TODO(compute): RL rollouts and update are not data-parallel yet; only the 1-worker figure exists.
+  const rlStepMsByWorkers: Record<string, number> = { 1: round(rlStepMs) };
+  log('RL step with more workers: not measured (RL is not data-parallel yet)');
   model.dispose();
 
   let torch: TorchResult | null = null;
@@ -267,31 +293,41 @@ async function main(): Promise<void> {
   }
   // The reference is PyTorch's better configuration here: on a loaded machine its 2-thread step
   // can be far slower than its 1-thread one, and comparing against the slow one would flatter us.
+  // Only an optimised BLAS makes a fair reference: Debian's torch on the reference libblas is ~19x slower.
+  const torchBlas = torch?.blas ?? null;
+  const optimisedBlas = torchBlas !== null && /openblas|mkl|blis/i.test(torchBlas);
   const torchBestMs = torch ? Math.min(torch.torchStepMs, torch1?.torchStepMs ?? Infinity) : null;
-  const ratioToTorch = torchBestMs ? ntpStepMs / torchBestMs : null;
+  const ratioToTorch = torchBestMs && optimisedBlas ? ntpBestMs / torchBestMs : null;
   if (torch) {
     log(`PyTorch step, same model, this run [${torchNote}]:`);
     log(`  ${torch.threads} threads: median ${torch.torchStepMs} ms (min ${torch.torchStepMsMin}, CPU ${torch.torchStepCpuMs} ms)`);
     if (torch1) log(`  1 thread:  median ${torch1.torchStepMs} ms (min ${torch1.torchStepMsMin}, CPU ${torch1.torchStepCpuMs} ms)`);
-    log(`  ratio ours / best PyTorch = ${round(ntpStepMs, 1)} / ${torchBestMs} = ${round(ratioToTorch!, 2)}`);
+    if (ratioToTorch !== null) log(`  ratio ours (best worker count) / best PyTorch = ${round(ntpBestMs, 1)} / ${torchBestMs} = ${round(ratioToTorch, 2)}`);
+    else log(`  no ratio: torch runs on the reference BLAS (${torchBlas}); install libopenblas0-pthread (Debian) for a fair reference`);
   } else log(`PyTorch: ${torchNote}`);
   // CPU time per step is steadier than wall time under load: an idle-machine estimate.
-  const cpuRatio = torch1 ? ntpCpuMs / torch1.torchStepCpuMs : null;
+  const cpuRatio = torch1 && optimisedBlas ? ntpCpuMs / torch1.torchStepCpuMs : null;
   if (cpuRatio !== null) log(`  by CPU time, one thread each: ours ${round(ntpCpuMs)} ms vs torch ${torch1!.torchStepCpuMs} ms -> ratio ${round(cpuRatio, 2)}`);
-  if (torch?.blas.includes('libblas.so.3') && !torch.blas.includes('openblas')) {
-    log('  warning: torch uses the reference BLAS; install libopenblas0-pthread or the comparison flatters us');
+
+  // the headline experiment on all workers and on one (minutes each: --no-headline, --no-headline-one-core)
+  const headlineRun = async (workers: number, skipFlag: string): Promise<HeadlineTiming | { skipped: string }> => {
+    if (flag('--no-headline') || flag(skipFlag)) return { skipped: `skipped (${flag('--no-headline') ? '--no-headline' : skipFlag})` };
+    try {
+      return await timeHeadline(workers);
+    } catch (err) {
+      return { skipped: `headline run failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  };
+  const headline = await headlineRun(allWorkers, '--no-headline-all-cores');
+  const headlineOne = allWorkers > 1 ? await headlineRun(1, '--no-headline-one-core') : headline;
+  for (const [label, h] of [[`${allWorkers} workers`, headline], ['1 worker', headlineOne]] as const) {
+    if ('skipped' in h) log(`headline (${label}): null — ${h.skipped}`);
+    else log(`headline preset (${label}, NTP then RL): ${h.seconds} s; its NTP step ${h.ntpStepMs} ms, RL step ${h.rlStepMs} ms; summary ${JSON.stringify(h.summary)}`);
   }
 
-  let headline: HeadlineTiming | { skipped: string } = { skipped: 'skipped (--no-headline)' };
-  if (!flag('--no-headline')) {
-    try {
-      headline = await timeHeadline();
-    } catch (err) {
-      headline = { skipped: `headline run failed: ${err instanceof Error ? err.message : String(err)}` };
-    }
-  }
-  if ('skipped' in headline) log(`headline: null — ${headline.skipped}`);
-  else log(`headline preset (NTP then RL): ${headline.seconds} s; its NTP step ${headline.ntpStepMs} ms, RL step ${headline.rlStepMs} ms; summary ${JSON.stringify(headline.summary)}`);
+  // TODO(webgpu): bench/webgpu.bench.ts (the webgpu branch) exports the measuring function; call it here.
+  const webgpuStepMs: number | null = null;
+  const webgpuAdapter: string | null = null;
 
   const load1 = os.loadavg()[0];
   log(`load average ${load1.toFixed(2)} at the end`);
@@ -316,6 +352,13 @@ async function main(): Promise<void> {
       uncachedTokensPerSec: Math.round(uncachedTps),
       cachedSamplingSpeedup: round(cachedSamplingSpeedup, 2),
       headlineSeconds: 'skipped' in headline ? null : headline.seconds,
+      headlineSecondsOneCore: 'skipped' in headlineOne ? null : headlineOne.seconds,
+      workers: allWorkers,
+      ntpStepMsByWorkers,
+      rlStepMsByWorkers,
+      torchBlas,
+      webgpuStepMs,
+      webgpuAdapter,
       headlineNtpStepMs: 'skipped' in headline ? null : headline.ntpStepMs,
       headlineRlStepMs: 'skipped' in headline ? null : headline.rlStepMs,
     }),

@@ -15,6 +15,8 @@ const STEP_TIMEOUT_MS = 10 * 60_000;
 
 export class DataParallel {
   private seq = 0;
+  /** Where the last gradients() call spent its time (ms): the benchmark prints it. */
+  lastTimings = { publishMs: 0, ownShardMs: 0, waitMs: 0, sumMs: 0 };
   private failed: string | null = null;
   private readonly weights: Float32Array;
   private readonly grads: Float32Array;
@@ -83,6 +85,7 @@ export class DataParallel {
     if (this.failed) throw new Error(`data-parallel worker failed: ${this.failed}`);
     if (shards.length !== this.size) throw new Error(`${shards.length} shards for ${this.size} replicas`);
     const P = this.numParams;
+    const t0 = performance.now();
     // publish this step's weights, then hand out the shards
     let off = 0;
     for (const v of model.variables) {
@@ -91,7 +94,9 @@ export class DataParallel {
     }
     const seq = ++this.seq;
     for (let k = 1; k < this.size; k++) this.workers[k - 1].postMessage({ ...shards[k], seq });
+    const t1 = performance.now();
     this.losses[0] = shardGradients(model, { ...shards[0], seq }, this.grads.subarray(0, P));
+    const t2 = performance.now();
     for (let k = 1; k < this.size; k++) {
       const t0 = Date.now();
       while (Atomics.load(this.ctrl, k) !== seq && Atomics.load(this.ctrl, k) !== -seq) {
@@ -101,6 +106,7 @@ export class DataParallel {
       }
       if (Atomics.load(this.ctrl, k) === -seq) throw new Error(`data-parallel worker ${k} failed: ${this.failed ?? 'unknown error'}`);
     }
+    const t3 = performance.now();
     // fixed order: slot 0, then 1, 2, ... (the same sum for the same worker count)
     const sum = new Float32Array(P);
     let loss = 0;
@@ -109,6 +115,7 @@ export class DataParallel {
       for (let i = 0; i < P; i++) sum[i] += g[i];
       loss += this.losses[k];
     }
+    this.lastTimings = { publishMs: t1 - t0, ownShardMs: t2 - t1, waitMs: t3 - t2, sumMs: performance.now() - t3 };
     return { grads: sum, loss };
   }
 
