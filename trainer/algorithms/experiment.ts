@@ -194,7 +194,7 @@ export async function runExperiment(
       const cfg = config.ntp;
       // at least one example per replica
       const replicas = Math.min(opts.workers ?? 1, cfg.batchSize);
-      const parallel = replicas > 1 ? await DataParallel.start(replicas, model) : null;
+      const parallel = replicas > 1 ? await startParallel(replicas, model) : null;
       const trainer = new NtpTrainer(model, task, cfg, config.seed, resume?.phase === 'ntp' ? resume.trainer : null, parallel);
       const clock = new PhaseClock(runStart);
       const logEvery = Math.max(1, Math.floor(cfg.steps / 2000));
@@ -275,4 +275,14 @@ export async function runExperiment(
 /** Global step of the checkpoint a branched run's RL started from (0 for a run with its own NTP). */
 function branchStepOf(start: StartPoint): number {
   return start.initFrom === 'checkpoint' ? start.step : start.initFrom === 'resume' ? start.branchStep : 0;
+}
+
+/** Worker threads where they can start; else this thread alone (a packaged app may lack the worker's source). */
+async function startParallel(replicas: number, model: GPT): Promise<DataParallel | null> {
+  try {
+    return await DataParallel.start(replicas, model);
+  } catch (err) {
+    process.stderr.write(`trainer: training on one thread: ${err instanceof Error ? err.message : String(err)}\n`);
+    return null;
+  }
 }
