@@ -117,11 +117,20 @@ def main():
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
 
-    # Debian's torch calls the system libblas.so.3; which library that is decides its speed.
+    # Debian's torch calls the system libblas.so.3; which library that is decides its speed. The
+    # libraries mapped into this process after the timed steps say what really ran.
     blas = 'unknown'
     for link in ('/etc/alternatives/libblas.so.3-x86_64-linux-gnu', '/etc/alternatives/libblas.so.3-aarch64-linux-gnu'):
         if os.path.exists(link):
             blas = os.path.realpath(link)
+    try:
+        with open('/proc/self/maps') as f:
+            mapped = sorted({line.split()[-1] for line in f if len(line.split()) >= 6})
+        loaded = [p for p in mapped if any(k in os.path.basename(p) for k in ('openblas', 'mkl', 'blis', 'libblas'))]
+        if loaded:
+            blas = ' '.join(os.path.realpath(p) for p in loaded)
+    except OSError:
+        pass
     print(json.dumps({
         'torchStepMs': round(statistics.median(times), 2),
         'torchStepMsMin': round(min(times), 2),

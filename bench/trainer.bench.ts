@@ -1,15 +1,18 @@
 // npm run bench:trainer — trainer speed on this machine (issue 6).
 //
-// Prints, for the issue's config (GPT 2 layers x 128 wide x 4 heads, batch 32 x 64 tokens, Adam):
-//   - NTP step time with the fast WASM kernels (and, once, with TF.js's stock kernels);
-//   - an RL step: 256 rollouts (32 prompts x 8) of a 21-token parity prompt sampled at T=1 with the
-//     KV cache, then a policy-gradient update on them;
+// Prints, for the issue's config (GPT 2 layers x 128 wide x 4 heads, batch 32 x 64 tokens):
+//   - the production NTP step (NtpTrainer: fresh parity batch, masked loss, AdamW, clipping) with the
+//     fast WASM kernels for 1..N data-parallel workers, with scaling efficiency (and, once, stock kernels);
+//   - the production RL step (RlTrainer, GRPO): 256 rollouts (32 prompts x 8) of a 21-token parity
+//     prompt sampled at T=1 with the KV cache, rewards, the update;
 //   - sampling tokens/s with and without the KV cache (256 rows, 21-token prompt, 21 new tokens);
-//   - the same model's PyTorch step, measured now by bench/torch_ref.py, where torch is importable;
-//   - the headline preset's wall time (NTP then RL), if trainer/presets.ts provides it.
+//   - the same model's PyTorch step, measured now by bench/torch_ref.py, where torch is importable
+//     on an optimised BLAS (no ratio on the reference BLAS);
+//   - the headline preset's wall time (NTP then RL) on all workers and on one.
 // The last line is one JSON object.
 //
-// Flags: --steps N (timed NTP steps, default 10), --no-stock, --no-2t, --no-torch, --no-headline
+// Flags: --steps N (timed NTP steps, default 10), --workers N (default: all cores), --no-stock, --no-2t,
+// --no-torch, --no-headline (both headline runs), --no-headline-all-cores, --no-headline-one-core
 // The 1-minute load average is printed: on a machine shared with other work every figure moves.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -21,8 +24,12 @@ import { initBackend } from '../trainer/compute/tfjs-runtime';
 import { installFastWasmKernels, setGemmWorker, uninstallFastWasmKernels } from '../trainer/compute/fast-wasm';
 import { generate, generateUncached, type GenerateOptions } from '../trainer/model/generate';
 import { GPT, type GPTConfig } from '../trainer/model/model';
-import { makeTrainStep, maskedCrossEntropy } from '../trainer/model/train-step';
+import { NtpTrainer } from '../trainer/algorithms/ntp';
+import { RlTrainer } from '../trainer/algorithms/rl';
+import { makeTask } from '../trainer/tasks';
+import { parseConfig, type ExperimentConfig } from '../vocabulary/experiment-config';
 import { GemmWorker } from '../trainer/compute/wasm-gemm-worker';
+import { DataParallel } from '../trainer/compute/data-parallel';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -43,33 +50,42 @@ const median = (xs: number[]) => {
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const log = (msg: string) => console.log(msg);
 
-// ---------------------------------------------------------------------------------------------
-// NTP step
+// NTP step: the production NtpTrainer step (fresh parity batch, AdamW, the masked loss, clipping)
 
 /** CPU milliseconds (user + system, all threads) per timed step of the last ntpStepTimes call. */
 let lastCpuMs: number[] = [];
 
-function ntpStepTimes(model: GPT, steps: number, warmup: number): number[] {
-  const idx = tf.randomUniformInt([B, T], 0, MODEL.vocabSize, 1) as tf.Tensor2D;
-  const tgt = tf.randomUniformInt([B, T], 0, MODEL.vocabSize, 2) as tf.Tensor2D;
-  const mask = tf.ones([B, T]) as tf.Tensor2D;
-  const step = makeTrainStep(model, tf.train.adam(1e-3), (m) => maskedCrossEntropy(m.forward(idx), tgt, mask), { clipNorm: 1 });
+/** d = 31 with every example long: 31 bits, '=', 31 chain tokens, EOS = 64 tokens, 63 positions scored. */
+const NTP_TASK = { kind: 'parity', d: 31, p_cot: 1 } as const;
+
+function benchConfig(): ExperimentConfig {
+  return parseConfig({
+    task: NTP_TASK,
+    model: { layers: MODEL.nLayer, heads: MODEL.nHead, width: MODEL.nEmbd, mlpRatio: MODEL.mlpRatio },
+    ntp: { steps: 1000, batchSize: B, lr: 1e-3, warmupSteps: 0, gradClip: 1 },
+    rl: { algorithm: 'grpo', promptsPerStep: 32, groupSize: 8, lr: 1e-4 },
+  });
+}
+
+function ntpStepTimes(model: GPT, steps: number, warmup: number, parallel: DataParallel | null = null): number[] {
+  const config = benchConfig();
+  const trainer = new NtpTrainer(model, makeTask(config.task), config.ntp, 1, null, parallel);
   const times: number[] = [];
   lastCpuMs = [];
-  for (let i = 0; i < warmup + steps; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const r = step(null);
-    r.loss.dataSync(); // the backends here are synchronous; this only makes the timing honest elsewhere
-    r.loss.dispose();
-    r.gradNorm.dispose();
-    const c = process.cpuUsage(c0);
-    if (i >= warmup) {
-      times.push(performance.now() - t0);
-      lastCpuMs.push((c.user + c.system) / 1000);
+  try {
+    for (let i = 0; i < warmup + steps; i++) {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      trainer.step(i, true); // reads the loss back: the step is finished when timed
+      const c = process.cpuUsage(c0);
+      if (i >= warmup) {
+        times.push(performance.now() - t0);
+        lastCpuMs.push((c.user + c.system) / 1000);
+      }
     }
+  } finally {
+    trainer.dispose();
   }
-  tf.dispose([idx, tgt, mask]);
   return times;
 }
 
@@ -96,45 +112,23 @@ function samplingTokensPerSec(model: GPT, cached: boolean, rows: number): number
   return (rows * NEW_TOKENS) / ((performance.now() - t0) / 1000);
 }
 
-/** One RL step as the trainer does it: sample groups with the cache, then a REINFORCE-style update. */
-function rlStepTimes(model: GPT, steps: number): { rolloutMs: number[]; updateMs: number[] } {
-  const prompts = 32;
-  const group = 8;
-  const opt = tf.train.adam(1e-4);
-  const rolloutMs: number[] = [];
-  const updateMs: number[] = [];
-  for (let s = 0; s < steps + 1; s++) {
-    const t0 = performance.now();
-    const ps = parityPrompts(prompts, 100 + s).flatMap((p) => Array.from({ length: group }, () => p));
-    const g = generate(model, ps, { maxNewTokens: NEW_TOKENS, temperature: 1, eosId: 3, seed: s + 1 });
-    const t1 = performance.now();
-    // sequences = prompt + response (+EOS), right-padded; advantages +-1 at random stand in for rewards
-    const L = PROMPT_LEN + NEW_TOKENS;
-    const n = ps.length;
-    const seq = new Int32Array(n * L).fill(3);
-    const mask = new Float32Array(n * (L - 1));
-    for (let i = 0; i < n; i++) {
-      seq.set(ps[i], i * L);
-      seq.set(g.tokens[i], i * L + PROMPT_LEN);
-      const adv = (i * 2654435761) % 7 < 3 ? 1 : -1;
-      for (let t = PROMPT_LEN - 1; t < PROMPT_LEN - 1 + g.lengths[i] + g.finished[i]; t++) mask[i * (L - 1) + t] = adv;
+/** The production RL step (RlTrainer, GRPO): 256 rollouts of d = 20 parity prompts with the KV cache, reward, update. */
+async function rlStepTimes(model: GPT, steps: number): Promise<number[]> {
+  const config = parseConfig({ ...benchConfig(), task: { kind: 'parity', d: 20, p_cot: 0.25 } });
+  const ref = GPT.fromBytes(model.toBytes());
+  const trainer = new RlTrainer(model, ref, makeTask(config.task), config.rl!, { maxNewTokens: NEW_TOKENS, seed: 1, rolloutsToLog: 0 });
+  const times: number[] = [];
+  try {
+    for (let s = 0; s < steps + 1; s++) {
+      const t0 = performance.now();
+      await trainer.step(s);
+      if (s > 0) times.push(performance.now() - t0);
     }
-    const step = makeTrainStep(model, opt, (m) => {
-      const x = tf.tensor2d(seq, [n, L]).slice([0, 0], [n, L - 1]).cast('int32') as tf.Tensor2D;
-      const y = tf.tensor2d(seq, [n, L]).slice([0, 1], [n, L - 1]).cast('int32') as tf.Tensor2D;
-      return maskedCrossEntropy(m.forward(x), y, tf.tensor2d(mask, [n, L - 1]));
-    });
-    const r = step(null);
-    r.loss.dataSync();
-    r.loss.dispose();
-    r.gradNorm.dispose();
-    const t2 = performance.now();
-    if (s > 0) {
-      rolloutMs.push(t1 - t0);
-      updateMs.push(t2 - t1);
-    }
+  } finally {
+    trainer.dispose();
+    ref.dispose();
   }
-  return { rolloutMs, updateMs };
+  return times;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,14 +173,14 @@ interface HeadlineTiming {
   summary: unknown;
 }
 
-async function timeHeadline(): Promise<HeadlineTiming | { skipped: string }> {
-  if (!existsSync(path.join(here, '..', 'trainer', 'presets.ts'))) return { skipped: 'trainer/presets.ts does not exist yet' };
+async function timeHeadline(workers: number): Promise<HeadlineTiming | { skipped: string }> {
+  if (!existsSync(path.join(here, '..', 'paper', 'presets.ts'))) return { skipped: 'paper/presets.ts does not exist' };
   const presets = (await import('../paper/presets' as string)) as Record<string, unknown>;
   const experiment = (await import('../trainer/algorithms/experiment')) as Record<string, unknown>;
   const config = await import('../vocabulary/experiment-config');
   const getPreset = presets.getPreset as ((name: string) => { config: unknown } | undefined) | undefined;
   const preset = getPreset?.('headline') ?? (presets.headline as { config: unknown } | undefined);
-  const run = experiment.runExperiment as ((cfg: unknown, sink: unknown) => Promise<{ summary: unknown }>) | undefined;
+  const run = experiment.runExperiment as ((cfg: unknown, sink: unknown, signal: undefined, opts: { workers: number }) => Promise<{ summary: unknown }>) | undefined;
   if (!preset || !run) return { skipped: 'no headline preset or runExperiment' };
   const cfg = config.parseConfig(preset.config);
   const rates: Record<string, number> = {};
@@ -203,7 +197,7 @@ async function timeHeadline(): Promise<HeadlineTiming | { skipped: string }> {
     },
   };
   const t0 = performance.now();
-  const res = await run(cfg, sink);
+  const res = await run(cfg, sink, undefined, { workers });
   process.stderr.write('\n');
   const seconds = (performance.now() - t0) / 1000;
   const ms = (phase: string) => (rates[phase] ? round(1000 / rates[phase]) : null);
@@ -217,7 +211,7 @@ async function main(): Promise<void> {
   const backend = await initBackend('auto');
   log(`backend: ${backend.note}`);
   log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load0.toFixed(2)} at start`);
-  log(`model: ${MODEL.nLayer} layers x ${MODEL.nEmbd} wide x ${MODEL.nHead} heads, mlp x${MODEL.mlpRatio}, batch ${B} x ${T} tokens, Adam`);
+  log(`model: ${MODEL.nLayer} layers x ${MODEL.nEmbd} wide x ${MODEL.nHead} heads, mlp x${MODEL.mlpRatio}, batch ${B} x ${T} tokens, AdamW`);
   const model = new GPT(MODEL, 1);
   log(`params: ${model.numParams}`);
 
@@ -226,6 +220,25 @@ async function main(): Promise<void> {
   const ntpStepMs = median(ntp);
   const ntpCpuMs = median(lastCpuMs);
   log(`NTP step (fast kernels): median ${round(ntpStepMs)} ms, min ${round(Math.min(...ntp))} ms over ${steps} steps; CPU time ${round(ntpCpuMs)} ms per step`);
+
+  // data-parallel NTP step for 1..N workers (N = the cores this process may use)
+  const allWorkers = numArg('--workers', os.availableParallelism());
+  const ntpStepMsByWorkers: Record<string, number> = { 1: round(ntpStepMs) };
+  for (let w = 2; w <= allWorkers; w++) {
+    const dp = await DataParallel.start(w, model);
+    try {
+      ntpStepMsByWorkers[w] = round(median(ntpStepTimes(model, steps, 2, dp)));
+      const t = dp.lastTimings;
+      log(`  ${w} workers, last step: publish weights ${round(t.publishMs)} ms, own shard ${round(t.ownShardMs)} ms, waiting for the others ${round(t.waitMs)} ms, gradient sum ${round(t.sumMs)} ms`);
+    } finally {
+      await dp.close();
+    }
+  }
+  for (const [w, ms] of Object.entries(ntpStepMsByWorkers)) {
+    const speedup = ntpStepMs / ms;
+    log(`NTP step, ${w} worker${w === '1' ? '' : 's'}: ${ms} ms  (speedup ${round(speedup, 2)}x, scaling efficiency ${round((100 * speedup) / Number(w))}%)`);
+  }
+  const ntpBestMs = Math.min(...Object.values(ntpStepMsByWorkers));
 
   let stockStepMs: number | null = null;
   if (backend.name === 'wasm' && !flag('--no-stock')) {
@@ -253,11 +266,11 @@ async function main(): Promise<void> {
   const cachedSamplingSpeedup = cachedTps / uncachedTps;
   log(`sampling 256 rows, ${PROMPT_LEN}-token prompt, ${NEW_TOKENS} new tokens: cached ${Math.round(cachedTps)} tok/s, uncached ${Math.round(uncachedTps)} tok/s (${round(cachedSamplingSpeedup, 2)}x)`);
 
-  const rl = rlStepTimes(model, 3);
-  const rlRolloutMs = median(rl.rolloutMs);
-  const rlUpdateMs = median(rl.updateMs);
-  const rlStepMs = rlRolloutMs + rlUpdateMs;
-  log(`RL step (256 rollouts = 32 prompts x 8, T=1, cap ${NEW_TOKENS}; then update): ${round(rlStepMs)} ms = rollouts ${round(rlRolloutMs)} + update ${round(rlUpdateMs)}`);
+  const rlStepMs = median(await rlStepTimes(model, 3));
+  log(`RL step (GRPO, 256 rollouts = 32 prompts x 8, T=1, cap ${NEW_TOKENS}, reward, update): ${round(rlStepMs)} ms`);
+  // TODO(compute): RL rollouts and update are not data-parallel yet; only the 1-worker figure exists.
+  const rlStepMsByWorkers: Record<string, number> = { 1: round(rlStepMs) };
+  log('RL step with more workers: not measured (RL is not data-parallel yet)');
   model.dispose();
 
   let torch: TorchResult | null = null;
@@ -280,31 +293,41 @@ async function main(): Promise<void> {
   }
   // The reference is PyTorch's better configuration here: on a loaded machine its 2-thread step
   // can be far slower than its 1-thread one, and comparing against the slow one would flatter us.
+  // Only an optimised BLAS makes a fair reference: Debian's torch on the reference libblas is ~19x slower.
+  const torchBlas = torch?.blas ?? null;
+  const optimisedBlas = torchBlas !== null && /openblas|mkl|blis/i.test(torchBlas);
   const torchBestMs = torch ? Math.min(torch.torchStepMs, torch1?.torchStepMs ?? Infinity) : null;
-  const ratioToTorch = torchBestMs ? ntpStepMs / torchBestMs : null;
+  const ratioToTorch = torchBestMs && optimisedBlas ? ntpBestMs / torchBestMs : null;
   if (torch) {
     log(`PyTorch step, same model, this run [${torchNote}]:`);
     log(`  ${torch.threads} threads: median ${torch.torchStepMs} ms (min ${torch.torchStepMsMin}, CPU ${torch.torchStepCpuMs} ms)`);
     if (torch1) log(`  1 thread:  median ${torch1.torchStepMs} ms (min ${torch1.torchStepMsMin}, CPU ${torch1.torchStepCpuMs} ms)`);
-    log(`  ratio ours / best PyTorch = ${round(ntpStepMs, 1)} / ${torchBestMs} = ${round(ratioToTorch!, 2)}`);
+    if (ratioToTorch !== null) log(`  ratio ours (best worker count) / best PyTorch = ${round(ntpBestMs, 1)} / ${torchBestMs} = ${round(ratioToTorch, 2)}`);
+    else log(`  no ratio: torch runs on the reference BLAS (${torchBlas}); install libopenblas0-pthread (Debian) for a fair reference`);
   } else log(`PyTorch: ${torchNote}`);
   // CPU time per step is steadier than wall time under load: an idle-machine estimate.
-  const cpuRatio = torch1 ? ntpCpuMs / torch1.torchStepCpuMs : null;
+  const cpuRatio = torch1 && optimisedBlas ? ntpCpuMs / torch1.torchStepCpuMs : null;
   if (cpuRatio !== null) log(`  by CPU time, one thread each: ours ${round(ntpCpuMs)} ms vs torch ${torch1!.torchStepCpuMs} ms -> ratio ${round(cpuRatio, 2)}`);
-  if (torch?.blas.includes('libblas.so.3') && !torch.blas.includes('openblas')) {
-    log('  warning: torch uses the reference BLAS; install libopenblas0-pthread or the comparison flatters us');
+
+  // the headline experiment on all workers and on one (minutes each: --no-headline, --no-headline-one-core)
+  const headlineRun = async (workers: number, skipFlag: string): Promise<HeadlineTiming | { skipped: string }> => {
+    if (flag('--no-headline') || flag(skipFlag)) return { skipped: `skipped (${flag('--no-headline') ? '--no-headline' : skipFlag})` };
+    try {
+      return await timeHeadline(workers);
+    } catch (err) {
+      return { skipped: `headline run failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  };
+  const headline = await headlineRun(allWorkers, '--no-headline-all-cores');
+  const headlineOne = allWorkers > 1 ? await headlineRun(1, '--no-headline-one-core') : headline;
+  for (const [label, h] of [[`${allWorkers} workers`, headline], ['1 worker', headlineOne]] as const) {
+    if ('skipped' in h) log(`headline (${label}): null — ${h.skipped}`);
+    else log(`headline preset (${label}, NTP then RL): ${h.seconds} s; its NTP step ${h.ntpStepMs} ms, RL step ${h.rlStepMs} ms; summary ${JSON.stringify(h.summary)}`);
   }
 
-  let headline: HeadlineTiming | { skipped: string } = { skipped: 'skipped (--no-headline)' };
-  if (!flag('--no-headline')) {
-    try {
-      headline = await timeHeadline();
-    } catch (err) {
-      headline = { skipped: `headline run failed: ${err instanceof Error ? err.message : String(err)}` };
-    }
-  }
-  if ('skipped' in headline) log(`headline: null — ${headline.skipped}`);
-  else log(`headline preset (NTP then RL): ${headline.seconds} s; its NTP step ${headline.ntpStepMs} ms, RL step ${headline.rlStepMs} ms; summary ${JSON.stringify(headline.summary)}`);
+  // TODO(webgpu): bench/webgpu.bench.ts (the webgpu branch) exports the measuring function; call it here.
+  const webgpuStepMs: number | null = null;
+  const webgpuAdapter: string | null = null;
 
   const load1 = os.loadavg()[0];
   log(`load average ${load1.toFixed(2)} at the end`);
@@ -329,6 +352,13 @@ async function main(): Promise<void> {
       uncachedTokensPerSec: Math.round(uncachedTps),
       cachedSamplingSpeedup: round(cachedSamplingSpeedup, 2),
       headlineSeconds: 'skipped' in headline ? null : headline.seconds,
+      headlineSecondsOneCore: 'skipped' in headlineOne ? null : headlineOne.seconds,
+      workers: allWorkers,
+      ntpStepMsByWorkers,
+      rlStepMsByWorkers,
+      torchBlas,
+      webgpuStepMs,
+      webgpuAdapter,
       headlineNtpStepMs: 'skipped' in headline ? null : headline.ntpStepMs,
       headlineRlStepMs: 'skipped' in headline ? null : headline.rlStepMs,
     }),

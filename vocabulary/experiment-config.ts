@@ -118,6 +118,8 @@ export const experimentSchema = z.strictObject({
   eval: evalSchema.prefault({}),
   seed: int(0, 2 ** 31 - 1).default(0),
   backend: z.enum(BACKENDS).default('auto'),
+  /** Data-parallel replicas (threads) for this run; 0 = auto: every core the run's core budget gives it. */
+  workers: int(0, 256).default(0),
 });
 
 export type ExperimentConfig = z.infer<typeof experimentSchema>;

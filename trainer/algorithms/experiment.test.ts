@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/tfjs-runtime';
-import { startFromCheckpoint } from '../model/checkpoint';
+import { disposeStartPoint, fromCheckpoint, loadStartPoint, type StoredCheckpoint } from './start-point';
 import { parseConfig, type ExperimentConfigInput } from '../../vocabulary/experiment-config';
 import { runExperiment } from './experiment';
 import { MemorySink } from './testing/memory-sink';
@@ -31,6 +31,16 @@ const EVAL_KEYS = [
   METRIC.greedyAccuracy, METRIC.sampledAccuracy, METRIC.greedyLengthMedian, METRIC.greedyLengthMean,
   METRIC.greedyLengthMin, METRIC.greedyLengthMax, METRIC.sampledLongShare, METRIC.greedyLongShare, METRIC.truncatedShare,
 ];
+
+/** A run store holding one run (id 1) with these checkpoints, as loadStartPoint reads it. */
+function storeOf(sink: { checkpoints: (StoredCheckpoint & { id: number })[] }) {
+  const list = [...sink.checkpoints].sort((a, b) => a.step - b.step || a.id - b.id);
+  return {
+    getCheckpoint: (id: number) => list.find((c) => c.id === id),
+    latestCheckpoint: () => list.at(-1),
+    listCheckpoints: () => list,
+  };
+}
 
 describe('runExperiment', () => {
   let sink: MemorySink;
@@ -74,10 +84,10 @@ describe('runExperiment', () => {
       ntp: { steps: 0 },
       rl: { steps: 2, algorithm: 'grpo', epochs: 2, klCoef: 0.1, groupSize: 4, promptsPerStep: 8, evalEvery: 0, fromCheckpoint: { runId: 1, checkpointId: ckpt.id } },
     });
-    const start = startFromCheckpoint({ id: ckpt.id, step: ckpt.step, bytes: ckpt.bytes, meta: ckpt.meta }, config);
+    const start = fromCheckpoint(ckpt, config);
     const s = new MemorySink();
-    const res = await runExperiment(config, s, undefined, { startModel: start.model, startStep: start.startStep });
-    start.model.dispose();
+    const res = await runExperiment(config, s, undefined, { start });
+    disposeStartPoint(start);
     expect(res.status).toBe('completed');
     expect(res.summary.ntp).toBeNull();
     // the start is measured first (step 300), then steps 301, 302
@@ -95,10 +105,10 @@ describe('runExperiment', () => {
       ntp: { steps: 0 },
       rl: { steps: 1, algorithm: 'reinforce', reward: 'chain', groupSize: 1, promptsPerStep: 16, evalEvery: 0, fromCheckpoint: { runId: 1, checkpointId: ckpt.id } },
     });
-    const start = startFromCheckpoint({ id: ckpt.id, step: ckpt.step, bytes: ckpt.bytes, meta: ckpt.meta }, config);
+    const start = fromCheckpoint(ckpt, config);
     const s = new MemorySink();
-    await runExperiment(config, s, undefined, { startModel: start.model, startStep: start.startStep });
-    start.model.dispose();
+    await runExperiment(config, s, undefined, { start });
+    disposeStartPoint(start);
     expect(s.series(METRIC.gradNorm, 'rl')[0].value).toBeGreaterThan(0);
     expect(s.series(METRIC.fracRewardZeroStd, 'rl')[0].value).toBe(1); // groups of one never vary
   });
@@ -106,7 +116,7 @@ describe('runExperiment', () => {
   it('refuses a checkpoint trained on another task', () => {
     const ckpt = sink.checkpoints[0];
     const other = parseConfig({ ...base, task: { kind: 'parity', d: 7, p_cot: 0.4 }, ntp: { steps: 0 }, rl: { fromCheckpoint: { runId: 1, checkpointId: 1 } } });
-    expect(() => startFromCheckpoint({ id: 1, step: 300, bytes: ckpt.bytes, meta: ckpt.meta }, other)).toThrow(/does not match task/);
+    expect(() => fromCheckpoint({ id: 1, phase: 'ntp', step: 300, bytes: ckpt.bytes, meta: ckpt.meta }, other)).toThrow(/does not match task/);
   });
 
   it('stops within one step of the abort', async () => {
@@ -140,9 +150,10 @@ describe('runExperiment', () => {
     expect(first.checkpoints.map((c) => c.step)).toEqual([10]);
 
     const second = new MemorySink();
-    const model = GPT.fromBytes(first.checkpoints[0].bytes);
-    const res = await runExperiment(config, second, undefined, { resume: { phase: 'ntp', step: 10, samplesSeen: 320, wallTime: (first.checkpoints[0].meta as { wallTime: number }).wallTime, model } });
-    model.dispose();
+    const resumeNtp = loadStartPoint(storeOf(first), 1, config);
+    expect(resumeNtp).toMatchObject({ initFrom: 'resume', phase: 'ntp', step: 10, samplesSeen: 320 });
+    const res = await runExperiment(config, second, undefined, { start: resumeNtp });
+    disposeStartPoint(resumeNtp);
     expect(res.status).toBe('completed');
     expect(second.series(METRIC.loss, 'ntp').map((r) => r.step)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(second.series(METRIC.rewardMean, 'rl').map((r) => r.step)).toEqual([21, 22, 23, 24]);
@@ -151,16 +162,50 @@ describe('runExperiment', () => {
     expect(second.rows.find((r) => r.step === 11)!.wallTime).toBeGreaterThan(pausedAt);
 
     // resume inside RL from the step-22 checkpoint, with the NTP end (step 20) as the KL reference
-    const rl22 = second.checkpoints.find((c) => c.phase === 'rl' && c.step === 22)!;
-    const ntp20 = second.checkpoints.find((c) => c.phase === 'ntp' && c.step === 20)!;
     const third = new MemorySink();
-    const [m, ref] = [GPT.fromBytes(rl22.bytes), GPT.fromBytes(ntp20.bytes)];
-    await runExperiment(config, third, undefined, { resume: { phase: 'rl', step: 22, samplesSeen: 0, model: m, ref } });
-    m.dispose();
-    ref.dispose();
+    const upTo22 = second.checkpoints.filter((c) => c.step <= 22);
+    const resumeRl = loadStartPoint(storeOf({ checkpoints: upTo22 }), 1, config);
+    expect(resumeRl).toMatchObject({ initFrom: 'resume', phase: 'rl', step: 22 });
+    await runExperiment(config, third, undefined, { start: resumeRl });
+    disposeStartPoint(resumeRl);
     expect(third.series(METRIC.loss, 'ntp')).toEqual([]);
     expect(third.series(METRIC.rewardMean, 'rl').map((r) => r.step)).toEqual([23, 24]);
     expect(third.series(METRIC.kl, 'rl')[0].value).toBeGreaterThan(0); // measured against the NTP model, not itself
+  });
+
+  it('a run interrupted and resumed ends with the weights of an uninterrupted one (AdamW moments and data stream restored)', async () => {
+    const config = parseConfig({
+      ...base,
+      model: { layers: 1, heads: 2, width: 16, mlpRatio: 2 },
+      ntp: { ...base.ntp, steps: 12, batchSize: 8, evalEvery: 0, checkpointEvery: 4 },
+      rl: { steps: 4, algorithm: 'grpo', groupSize: 2, promptsPerStep: 4, evalEvery: 0, checkpointEvery: 2 },
+      eval: { heldOut: 8, samplesToLog: 0 },
+    });
+    const whole = new MemorySink();
+    await runExperiment(config, whole);
+    const finalBytes = whole.checkpoints.at(-1)!.bytes;
+
+    // interrupted in NTP (after the step-8 checkpoint) and again in RL (after the step-14 one)
+    for (const crashAt of [{ phase: 'ntp', step: 9 }, { phase: 'rl', step: 3 }]) {
+      const attempt = new MemorySink();
+      const dies = { beforeStep: (p: string, step: number) => { if (p === crashAt.phase && step === crashAt.step) throw new Error('crash'); } };
+      await expect(runExperiment(config, attempt, undefined, { hooks: dies })).rejects.toThrow('crash');
+      const start = loadStartPoint(storeOf(attempt), 1, config);
+      expect(start).toMatchObject({ initFrom: 'resume', phase: crashAt.phase, step: crashAt.phase === 'ntp' ? 8 : 14 });
+      expect(start.initFrom === 'resume' && start.trainer?.optimizer.t).toBe(crashAt.phase === 'ntp' ? 8 : 2);
+      const resumed = new MemorySink();
+      await runExperiment(config, resumed, undefined, { start });
+      disposeStartPoint(start);
+      const a = GPT.fromBytes(finalBytes);
+      const b = GPT.fromBytes(resumed.checkpoints.at(-1)!.bytes);
+      const av = a.variables.map((v) => v.dataSync() as Float32Array);
+      const bv = b.variables.map((v) => v.dataSync() as Float32Array);
+      let maxDiff = 0;
+      for (let i = 0; i < av.length; i++) for (let j = 0; j < av[i].length; j++) maxDiff = Math.max(maxDiff, Math.abs(av[i][j] - bv[i][j]));
+      expect(maxDiff, `resumed in ${crashAt.phase}`).toBeLessThan(1e-6);
+      a.dispose();
+      b.dispose();
+    }
   });
 
   it('propagates a failing step as a rejection', async () => {

@@ -1,17 +1,19 @@
 // One experiment: NTP, then RL from its final model (or from a stored checkpoint), with evaluation
-// and checkpoints every k steps. Everything it produces goes to a sink, so the same code runs in the
+// and checkpoints every k steps. Where it starts is one StartPoint (start-point.ts). Everything it produces goes to a sink, so the same code runs in the
 // trainer process (sink = SQLite recorder + parent messages) and in tests (sink = arrays).
 import type { CheckpointInput, MetricRow, Phase, SampleRow } from '../../db/types';
 import { blockSizeFor, responseCap, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { modelConfigFor } from '../model/model-config';
+import { encodeCheckpoint, type CheckpointMeta, type TrainerState } from '../model/checkpoint';
+import { SCRATCH, type StartPoint } from './start-point';
 import { evaluate, type EvalOutcome, type PhaseSummary } from './eval';
 import { METRIC } from '../../vocabulary/metric-keys';
-import { GPT, type GPTConfig } from '../model/model';
+import { GPT } from '../model/model';
 import { NtpTrainer } from './ntp';
+import { DataParallel } from '../compute/data-parallel';
 import { RlTrainer } from './rl';
 import { hashSeed } from '../model/rng';
 import { makeTask } from '../tasks';
-import type { Task } from '../tasks/task';
 
 export interface ProgressEvent {
   phase: Phase;
@@ -45,29 +47,21 @@ export interface ExperimentHooks {
 }
 
 export interface ExperimentOptions {
-  signal?: AbortSignal;
-  /** RL's start model when config.rl.fromCheckpoint is set (the caller loads it). Trained in place. */
-  startModel?: GPT;
-  /** Global step and samples seen of that checkpoint, so RL's steps continue from it. */
-  startStep?: number;
-  startSamplesSeen?: number;
+  /** Where training starts (default: scratch). Its models are trained in place; the caller disposes them. */
+  start?: StartPoint;
   hooks?: ExperimentHooks;
-  /** Continue an interrupted run from its own last checkpoint (the caller loads it). */
-  resume?: ResumePoint;
+  /** Data-parallel replicas for NTP (default 1: this thread only); see resolveWorkers. */
+  workers?: number;
 }
 
-/** Where a resumed run picks up. Optimizer moments are not checkpointed: AdamW restarts from zero. */
-export interface ResumePoint {
-  phase: Phase;
-  /** Global step of the checkpoint. */
-  step: number;
-  samplesSeen: number;
-  /** Seconds since the run started, at the checkpoint (wall times continue from here). */
-  wallTime?: number;
-  /** The checkpoint's weights; trained in place, the caller disposes it. */
-  model: GPT;
-  /** When resuming inside RL: RL's reference, i.e. the model RL started from. */
-  ref?: GPT;
+/**
+ * How many replicas a run uses: the config's `workers` (0 = auto) within the cores it was given
+ * (the queue's budget; default: all of the machine's). Worker threads run the WASM backend, so
+ * another backend computes on one thread.
+ */
+export function resolveWorkers(configured: number, budget: number, backend: string): number {
+  if (backend !== 'wasm') return 1;
+  return Math.max(1, configured === 0 ? budget : Math.min(configured, budget));
 }
 
 export interface ExperimentSummary {
@@ -80,17 +74,7 @@ export interface ExperimentResult {
   summary: ExperimentSummary;
 }
 
-/** Self-describing checkpoint metadata (nanoGPT habit): resuming takes the architecture from here. */
-export interface CheckpointMeta {
-  format: 'gpt-v1';
-  modelConfig: GPTConfig;
-  config: ExperimentConfig;
-  phase: Phase;
-  step: number;
-  samplesSeen: number;
-  /** Seconds since the run started. */
-  wallTime?: number;
-}
+export type { CheckpointMeta } from '../model/checkpoint';
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -128,17 +112,18 @@ export async function runExperiment(
   const task = makeTask(config.task);
   const heldOut = task.heldOut(config.seed, config.eval.heldOut);
   const cap = responseCap(config);
+  const start = opts.start ?? SCRATCH;
+  const resume = start.initFrom === 'resume' ? start : null;
   // a resumed run's wall times continue from its checkpoint
-  const runStart = performance.now() - (opts.resume?.wallTime ?? 0) * 1000;
+  const runStart = performance.now() - (resume?.wallTime ?? 0) * 1000;
   const summary: ExperimentSummary = { ntp: null, rl: null };
   const stopped = () => signal?.aborted === true;
 
-  const { resume } = opts;
-  const ownModel = !opts.startModel && !resume;
-  if (!opts.startModel && !resume && config.rl?.fromCheckpoint) {
-    throw new Error('rl.fromCheckpoint is set but no start model was loaded');
+  if (start.initFrom === 'scratch' && config.ntp.steps === 0 && config.rl?.fromCheckpoint) {
+    throw new Error('rl.fromCheckpoint is set but the start point is scratch (load it with loadStartPoint)');
   }
-  const model = resume?.model ?? opts.startModel ?? new GPT(modelConfigFor(config), config.seed);
+  const ownModel = start.initFrom === 'scratch';
+  const model = start.initFrom === 'scratch' ? new GPT(modelConfigFor(config), config.seed) : start.model;
   if (model.config.blockSize < blockSizeFor(config) || model.config.vocabSize !== task.vocabSize) {
     throw new Error(
       `the start model (blockSize ${model.config.blockSize}, vocab ${model.config.vocabSize}) does not fit this task ` +
@@ -146,10 +131,10 @@ export async function runExperiment(
     );
   }
   // global step where RL begins: after this run's NTP, or at the checkpoint RL branches from
-  const rlStart = (opts.startStep ?? 0) + config.ntp.steps;
+  const rlStart = branchStepOf(start) + config.ntp.steps;
   if (resume?.phase === 'rl' && !resume.ref) throw new Error('resuming inside RL needs its reference (start) model');
-  let globalStep = resume?.step ?? opts.startStep ?? 0;
-  let samplesSeen = resume?.samplesSeen ?? opts.startSamplesSeen ?? 0;
+  let globalStep = start.initFrom === 'scratch' ? 0 : start.step;
+  let samplesSeen = start.initFrom === 'scratch' ? 0 : start.samplesSeen;
 
   const log = (phase: Phase, step: number, values: Record<string, number>, wallTime: number) => {
     const rows: MetricRow[] = [];
@@ -168,10 +153,10 @@ export async function runExperiment(
     if (out.samples.length) sink.samples(out.samples.map((s) => ({ ...s, phase, step })));
     return out;
   };
-  const saveCheckpoint = (phase: Phase, step: number) => {
+  const saveCheckpoint = (phase: Phase, step: number, state: TrainerState) => {
     const wallTime = (performance.now() - runStart) / 1000;
     const meta: CheckpointMeta = { format: 'gpt-v1', modelConfig: model.config, config, phase, step, samplesSeen, wallTime };
-    const id = sink.checkpoint({ phase, step, bytes: model.toBytes(), meta });
+    const id = sink.checkpoint({ phase, step, bytes: encodeCheckpoint(model, state), meta });
     sink.checkpointSaved?.({ id, phase, step });
   };
 
@@ -182,6 +167,7 @@ export async function runExperiment(
     cfg: { steps: number; evalEvery: number; checkpointEvery: number },
     clock: PhaseClock,
     values: Record<string, number>,
+    trainer: { state(): TrainerState },
   ) => {
     const evalNow = due(done, cfg.evalEvery, cfg.steps);
     if (evalNow) {
@@ -191,7 +177,7 @@ export async function runExperiment(
     }
     log(phase, globalStep, values, clock.wallTime());
     if (cfg.checkpointEvery > 0 ? due(done, cfg.checkpointEvery, cfg.steps) : done === cfg.steps) {
-      saveCheckpoint(phase, globalStep);
+      saveCheckpoint(phase, globalStep, trainer.state());
     }
     if (clock.shouldReport(evalNow || done === cfg.steps)) {
       const rate = clock.rate(done);
@@ -206,7 +192,10 @@ export async function runExperiment(
     // ---- NTP ----
     if (config.ntp.steps > 0 && resume?.phase !== 'rl' && !stopped()) {
       const cfg = config.ntp;
-      const trainer = new NtpTrainer(model, task, cfg, config.seed);
+      // at least one example per replica
+      const replicas = Math.min(opts.workers ?? 1, cfg.batchSize);
+      const parallel = replicas > 1 ? await startParallel(replicas, model) : null;
+      const trainer = new NtpTrainer(model, task, cfg, config.seed, resume?.phase === 'ntp' ? resume.trainer : null, parallel);
       const clock = new PhaseClock(runStart);
       const logEvery = Math.max(1, Math.floor(cfg.steps / 2000));
       let tokensSeen = 0;
@@ -232,22 +221,25 @@ export async function runExperiment(
               [METRIC.tokensSeen]: tokensSeen,
             });
           }
-          await finishStep('ntp', done, cfg, clock, values);
+          await finishStep('ntp', done, cfg, clock, values, trainer);
           await yieldToEventLoop();
         }
       } finally {
         trainer.dispose();
+        await parallel?.close();
       }
     }
 
     // ---- RL ----
     if (config.rl && config.rl.steps > 0 && !stopped()) {
       const cfg = config.rl;
-      const ref = resume?.ref ?? GPT.fromBytes(model.toBytes());
+      const resumeRl = resume?.phase === 'rl' ? resume : null;
+      const ref = resumeRl?.ref ?? GPT.fromBytes(model.toBytes());
       const trainer = new RlTrainer(model, ref, task, cfg, {
         maxNewTokens: cap,
         seed: config.seed,
         rolloutsToLog: Math.min(4, cfg.promptsPerStep * cfg.groupSize),
+        restore: resumeRl?.trainer ?? null,
       });
       const clock = new PhaseClock(runStart);
       try {
@@ -266,12 +258,12 @@ export async function runExperiment(
           samplesSeen += cfg.promptsPerStep * cfg.groupSize;
           const values: Record<string, number> = { ...r.metrics, [METRIC.stepTimeMs]: performance.now() - t0 };
           if (r.rollouts.length) sink.samples(r.rollouts.map((s) => ({ ...s, phase: 'rl' as const, step: globalStep })));
-          await finishStep('rl', done, cfg, clock, values);
+          await finishStep('rl', done, cfg, clock, values, trainer);
           await yieldToEventLoop();
         }
       } finally {
         trainer.dispose();
-        if (ref !== resume?.ref) ref.dispose();
+        if (ref !== resumeRl?.ref) ref.dispose();
       }
     }
     return { status: 'completed', summary };
@@ -280,3 +272,17 @@ export async function runExperiment(
   }
 }
 
+/** Global step of the checkpoint a branched run's RL started from (0 for a run with its own NTP). */
+function branchStepOf(start: StartPoint): number {
+  return start.initFrom === 'checkpoint' ? start.step : start.initFrom === 'resume' ? start.branchStep : 0;
+}
+
+/** Worker threads where they can start; else this thread alone (a packaged app may lack the worker's source). */
+async function startParallel(replicas: number, model: GPT): Promise<DataParallel | null> {
+  try {
+    return await DataParallel.start(replicas, model);
+  } catch (err) {
+    process.stderr.write(`trainer: training on one thread: ${err instanceof Error ? err.message : String(err)}\n`);
+    return null;
+  }
+}

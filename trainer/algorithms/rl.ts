@@ -10,10 +10,12 @@ import { disposeBatch, maskedCrossEntropy, maskedMean, stopGradient, toTensors, 
 import { METRIC } from '../../vocabulary/metric-keys';
 import { AdamW, optimizerStep, readAndDispose } from '../model/optim';
 import { baselineAdvantages, fracZeroStdGroups, groupAdvantages } from '../model/rl-math';
+import { clippedSurrogate, klK3 } from '../model/rl-objective';
 import { hashSeed, Rng } from '../model/rng';
 import { lengthStats, meanStd, share } from '../model/stats';
 import type { Task } from '../tasks/task';
 import type { GPT } from '../model/model';
+import type { TrainerState } from '../model/checkpoint';
 
 export interface RlStepResult {
   metrics: Record<string, number>;
@@ -28,6 +30,8 @@ export interface RlOptions {
   seed: number;
   /** Rollouts stored as samples per step. */
   rolloutsToLog: number;
+  /** Continue a checkpointed optimisation (moments and prompt stream) instead of starting fresh. */
+  restore?: TrainerState | null;
 }
 
 export class RlTrainer {
@@ -42,8 +46,14 @@ export class RlTrainer {
     private readonly cfg: RlConfig,
     private readonly opts: RlOptions,
   ) {
-    this.rng = Rng.derive(opts.seed, 'rl-prompts');
+    this.rng = opts.restore ? Rng.atPosition(opts.restore.rng) : Rng.derive(opts.seed, 'rl-prompts');
     this.opt = new AdamW(model.variables, { weightDecay: 0 });
+    if (opts.restore) this.opt.importState(opts.restore.optimizer);
+  }
+
+  /** What a checkpoint needs to continue this optimisation. */
+  state(): TrainerState {
+    return { optimizer: this.opt.exportState(), rng: this.rng.position };
   }
 
   async step(step: number): Promise<RlStepResult> {
@@ -105,10 +115,9 @@ export class RlTrainer {
       const logits = this.model.forward(batch.input);
       const logp = tokenLogProbs(logits, batch.target, tau);
       const refLogp = tokenLogProbs(this.ref.forward(batch.input), batch.target, tau);
-      const d = refLogp.sub(logp);
       return {
         [METRIC.entropy]: maskedMean(tokenEntropy(logits, tau), batch.mask),
-        [METRIC.kl]: maskedMean(d.exp().sub(d).sub(1), batch.mask),
+        [METRIC.kl]: maskedMean(klK3(logp, refLogp), batch.mask),
       };
     });
     return readAndDispose(s);
@@ -157,19 +166,10 @@ export class RlTrainer {
           const old = oldLogp ?? stopGradient(logp);
           if (e === 0 && cfg.epochs > 1) oldLogp = tf.keep(logp.clone());
           const ratio = logp.sub(old).exp();
-          let objective: tf.Tensor;
-          let clipped: tf.Tensor;
-          if (grpo) {
-            const unclipped = ratio.mul(A);
-            const clippedTerm = ratio.clipByValue(1 - cfg.clipEps, 1 + cfg.clipEps).mul(A);
-            objective = tf.minimum(unclipped, clippedTerm);
-            clipped = tf.less(clippedTerm, unclipped).cast('float32');
-          } else {
-            objective = ratio.mul(A);
-            clipped = tf.zerosLike(ratio);
-          }
-          const d = refLogp.sub(logp);
-          const kl = d.exp().sub(d).sub(1); // k3 estimator, >= 0
+          const { value: objective, clipped } = grpo
+            ? clippedSurrogate(ratio, A, cfg.clipEps)
+            : { value: ratio.mul(A), clipped: tf.zerosLike(ratio) };
+          const kl = klK3(logp, refLogp);
           const perToken = cfg.klCoef > 0 ? objective.sub(kl.mul(cfg.klCoef)) : objective;
           const loss = perToken.mul(b.mask).sum().div(-norm) as tf.Scalar;
           return {

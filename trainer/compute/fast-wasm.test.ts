@@ -7,7 +7,8 @@ import { fastWasmKernelsInstalled, setGemmWorker } from './fast-wasm';
 import { GemmWorker } from './wasm-gemm-worker';
 import { generate, generateUncached } from '../model/generate';
 import { GPT, type GPTConfig } from '../model/model';
-import { makeTrainStep, maskedCrossEntropy } from '../model/train-step';
+import { maskedCrossEntropy } from '../model/losses';
+import { AdamW, optimizerStep } from '../model/optim';
 
 beforeAll(async () => {
   const info = await initBackend('wasm');
@@ -118,7 +119,7 @@ describe('fast wasm kernels', () => {
         const idx = tf.randomUniformInt([B, T], 0, 5, 1) as tf.Tensor2D;
         const tgt = tf.randomUniformInt([B, T], 0, 5, 2) as tf.Tensor2D;
         const mask = tf.ones([B, T]) as tf.Tensor2D;
-        const { value, grads } = tf.variableGrads(() => maskedCrossEntropy(m.forward(idx), tgt, mask), m.variables);
+        const { value, grads } = tf.variableGrads(() => maskedCrossEntropy(m.forward(idx), { input: idx, target: tgt, mask }), m.variables);
         return { loss: value.dataSync()[0], grads: m.variables.map((v) => Array.from(grads[v.name].dataSync())) };
       });
       m.dispose();
@@ -137,14 +138,16 @@ describe('fast wasm kernels', () => {
     const m = new GPT(cfg, 3);
     const idx = tf.randomUniformInt([8, 24], 0, 4, 1) as tf.Tensor2D;
     const mask = tf.ones([8, 24]) as tf.Tensor2D;
-    const step = makeTrainStep(m, tf.train.adam(1e-3), (model) => maskedCrossEntropy(model.forward(idx), idx, mask), { clipNorm: 1 });
+    // the production step: AdamW, masked loss, clipping
+    const opt = new AdamW(m.variables, { weightDecay: 0.01 });
     const counts: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = step(null);
+      const r = optimizerStep(opt, 1e-3, 1, () => ({ loss: maskedCrossEntropy(m.forward(idx), { input: idx, target: idx, mask }) }));
       r.loss.dispose();
       r.gradNorm.dispose();
       counts.push(tf.memory().numTensors);
     }
+    opt.dispose();
     // Adam creates its moment variables on the first step; after that the count must stay flat.
     expect(counts[2]).toBe(counts[1]);
     expect(counts[3]).toBe(counts[1]);

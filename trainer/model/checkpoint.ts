@@ -1,35 +1,63 @@
-// Turns a stored checkpoint into RL's start model, refusing one trained on a different task.
-import type { ExperimentConfig, TaskConfig } from '../../vocabulary/experiment-config';
-import type { CheckpointMeta } from '../algorithms/experiment';
-import { GPT } from './model';
+// What a checkpoint holds: the weights (model.ts's format), and for the phase that wrote it the
+// trainer's state, its AdamW moments and its data stream's position, so that resuming continues
+// the same optimisation instead of restarting the moments from zero (nanoGPT saves its optimizer too).
+import type { ExperimentConfig } from '../../vocabulary/experiment-config';
+import type { Phase } from '../../vocabulary/runs';
+import { GPT, readCheckpointExtra, type GPTConfig } from './model';
+import type { AdamWState } from './optim';
 
-export interface StoredCheckpoint {
-  id: number;
+/** Self-describing checkpoint metadata (nanoGPT habit): resuming takes the architecture from here. */
+export interface CheckpointMeta {
+  format: 'gpt-v1';
+  modelConfig: GPTConfig;
+  config: ExperimentConfig;
+  phase: Phase;
   step: number;
-  bytes: Uint8Array;
-  meta: unknown;
+  samplesSeen: number;
+  /** Seconds since the run started. */
+  wallTime?: number;
 }
 
-export interface StartPoint {
-  model: GPT;
-  startStep: number;
-  startSamplesSeen: number;
+/** A phase trainer's state besides the weights. */
+export interface TrainerState {
+  optimizer: AdamWState;
+  /** Position of the phase's data (NTP) or prompt (RL) stream. */
+  rng: number;
 }
 
-function sameTaskShape(a: TaskConfig, b: TaskConfig): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'parity' && b.kind === 'parity') return a.d === b.d && JSON.stringify(a.chain) === JSON.stringify(b.chain);
-  if (a.kind === 'multiplication' && b.kind === 'multiplication') return a.digits === b.digits;
-  return false;
+interface StoredState {
+  kind: 'adamw';
+  t: number;
+  rng: number;
 }
 
-export function startFromCheckpoint(ckpt: StoredCheckpoint, config: ExperimentConfig): StartPoint {
-  const meta = (ckpt.meta ?? {}) as Partial<CheckpointMeta>;
-  const trainedOn = meta.config?.task;
-  if (trainedOn && !sameTaskShape(trainedOn, config.task)) {
-    throw new Error(
-      `checkpoint ${ckpt.id} was trained on ${JSON.stringify(trainedOn)}, which does not match task ${JSON.stringify(config.task)} (p_cot may differ, the rest may not)`,
-    );
+/** Weights plus, when given, the trainer state of the phase that is saving. */
+export function encodeCheckpoint(model: GPT, state: TrainerState | null): Uint8Array {
+  if (!state) return model.toBytes();
+  const names = model.variableNames;
+  const stored: StoredState = { kind: 'adamw', t: state.optimizer.t, rng: state.rng };
+  return model.toBytes({
+    state: stored,
+    tensors: [
+      ...names.map((n, i) => ({ name: `adamw.m.${n}`, data: state.optimizer.m[i] })),
+      ...names.map((n, i) => ({ name: `adamw.v.${n}`, data: state.optimizer.v[i] })),
+    ],
+  });
+}
+
+/** The trainer state saved with a checkpoint, or null for one that holds weights only. */
+export function decodeTrainerState(bytes: Uint8Array, variableNames: readonly string[]): TrainerState | null {
+  const extra = readCheckpointExtra(bytes);
+  if (!extra) return null;
+  const s = extra.state as Partial<StoredState>;
+  if (s.kind !== 'adamw' || typeof s.t !== 'number' || typeof s.rng !== 'number') {
+    throw new Error(`checkpoint carries an unknown trainer state ${JSON.stringify(extra.state)}`);
   }
-  return { model: GPT.fromBytes(ckpt.bytes), startStep: ckpt.step, startSamplesSeen: meta.samplesSeen ?? 0 };
+  const moment = (which: 'm' | 'v') =>
+    variableNames.map((n) => {
+      const data = extra.tensors.get(`adamw.${which}.${n}`);
+      if (!data) throw new Error(`checkpoint's optimizer state lacks adamw.${which}.${n}`);
+      return data;
+    });
+  return { optimizer: { t: s.t, m: moment('m'), v: moment('v') }, rng: s.rng };
 }

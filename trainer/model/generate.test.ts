@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/tfjs-runtime';
 import { generate, generateUncached, mulberry32 } from './generate';
 import { GPT, type GPTConfig } from './model';
-import { makeTrainStep, maskedCrossEntropy } from './train-step';
+import { maskedCrossEntropy } from './losses';
+import { AdamW, optimizerStep } from './optim';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -24,14 +25,16 @@ function trainedModel(): GPT {
   const tgt = tf.tensor2d(seqs.flatMap((s) => s.slice(1)), [2, T], 'int32');
   // loss on the response positions only (after the 2-token prompt)
   const mask = tf.tensor2d(seqs.flatMap(() => Array.from({ length: T }, (_, t) => (t >= 1 ? 1 : 0))), [2, T]);
-  const step = makeTrainStep(m, tf.train.adam(0.02), (model) => maskedCrossEntropy(model.forward(idx), tgt, mask));
+  // the production step: AdamW and the masked loss NTP trains with
+  const opt = new AdamW(m.variables, { weightDecay: 0 });
   let loss = Infinity;
   for (let i = 0; i < 200 && loss > 0.01; i++) {
-    const r = step(null);
+    const r = optimizerStep(opt, 0.02, 0, () => ({ loss: maskedCrossEntropy(m.forward(idx), { input: idx, target: tgt, mask }) }));
     loss = r.loss.dataSync()[0];
     r.loss.dispose();
     r.gradNorm.dispose();
   }
+  opt.dispose();
   expect(loss).toBeLessThan(0.05);
   return m;
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/tfjs-runtime';
 import { GPT, validateGPTConfig, type GPTConfig } from './model';
-import { maskedCrossEntropy } from './train-step';
+import { maskedCrossEntropy } from './losses';
+import { AdamW, optimizerStep } from './optim';
 
 // The pure-JS cpu backend is the plain-ops reference; fast-wasm.test.ts checks wasm against it.
 beforeAll(async () => {
@@ -27,7 +28,7 @@ describe('GPT', () => {
     expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true);
     expect(() => m.forward(tf.zeros([1, 9], 'int32') as tf.Tensor2D)).toThrow(/blockSize 8/);
     expect(() => m.forward(tf.zeros([1, 3]) as tf.Tensor2D)).toThrow(/int32/);
-    expect(() => validateGPTConfig({ ...tiny, nEmbd: 9 })).toThrow(/model.nEmbd \(9\) must be divisible by model.nHead \(2\)/);
+    expect(() => validateGPTConfig({ ...tiny, nEmbd: 9 })).toThrow(/model.width \(9\) must be divisible by model.heads \(2\)/);
     m.dispose();
   });
 
@@ -63,10 +64,12 @@ describe('GPT', () => {
   it('round-trips through bytes bit-exactly (same bytes, same logits)', () => {
     const m = new GPT(tiny, 3);
     // Train a step first so the weights are not just the seeded init.
-    const opt = tf.train.adam(0.01);
+    const opt = new AdamW(m.variables, { weightDecay: 0.01 });
     const { idx, tgt } = batch(2, 6, 4, 3);
     const mask = tf.ones([2, 6]) as tf.Tensor2D;
-    opt.minimize(() => maskedCrossEntropy(m.forward(idx), tgt, mask), false, m.variables);
+    const step = optimizerStep(opt, 0.01, 1, () => ({ loss: maskedCrossEntropy(m.forward(idx), { input: idx, target: tgt, mask }) }));
+    tf.dispose([step.loss, step.gradNorm]);
+    opt.dispose();
     const bytes = m.toBytes();
     // Stored inside a larger buffer at an odd offset, as a database blob may be.
     const padded = new Uint8Array(bytes.length + 3);
@@ -90,7 +93,7 @@ describe('GPT', () => {
     const m = new GPT(tiny, 4);
     const { idx, tgt } = batch(2, 6, 4, 4);
     const mask = tf.ones([2, 6]) as tf.Tensor2D;
-    const lossOf = () => maskedCrossEntropy(m.forward(idx), tgt, mask);
+    const lossOf = () => maskedCrossEntropy(m.forward(idx), { input: idx, target: tgt, mask });
     const { grads } = tf.variableGrads(lossOf, m.variables);
     const eps = 1e-3;
     const vars = m.variables;

@@ -39,13 +39,23 @@ export const DEFAULT_GPT_CONFIG: GPTConfig = {
   mlpRatio: 4,
 };
 
+/** The names users write (the experiment config's model section) for the fields they set. */
+const USER_FIELD: Record<keyof GPTConfig, string> = {
+  vocabSize: 'the task vocabulary size',
+  blockSize: 'the block size (prompt + response cap)',
+  nLayer: 'model.layers',
+  nHead: 'model.heads',
+  nEmbd: 'model.width',
+  mlpRatio: 'model.mlpRatio',
+};
+
 export function validateGPTConfig(cfg: GPTConfig): void {
   const ints: (keyof GPTConfig)[] = ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd', 'mlpRatio'];
   for (const k of ints) {
-    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new Error(`model.${k} must be a positive integer, got ${cfg[k]}`);
+    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new Error(`${USER_FIELD[k]} must be a positive integer, got ${cfg[k]}`);
   }
   if (cfg.nEmbd % cfg.nHead !== 0) {
-    throw new Error(`model.nEmbd (${cfg.nEmbd}) must be divisible by model.nHead (${cfg.nHead})`);
+    throw new Error(`model.width (${cfg.nEmbd}) must be divisible by model.heads (${cfg.nHead})`);
   }
 }
 
@@ -260,18 +270,27 @@ export class GPT {
     return { logits, present };
   }
 
-  /** Weights as bytes: magic, JSON header (format, config, names, shapes), raw float32 LE. */
-  toBytes(): Uint8Array {
+  /**
+   * Weights as bytes: magic, JSON header (format, config, names, shapes), raw float32 LE.
+   * `extra` rides along after the weights (the optimizer's moments and the trainer's state), so a
+   * checkpoint restores the whole optimisation; fromBytes ignores it, readCheckpointExtra reads it.
+   */
+  toBytes(extra?: CheckpointExtra): Uint8Array {
     this.assertAlive();
     assertLittleEndian();
+    const extraTensors = extra?.tensors ?? [];
     const header = JSON.stringify({
       format: CHECKPOINT_FORMAT,
       config: this.config,
-      tensors: this.params.map((p, i) => ({ name: this.names[i], shape: p.shape })),
+      tensors: [
+        ...this.params.map((p, i) => ({ name: this.names[i], shape: p.shape })),
+        ...extraTensors.map((t) => ({ name: t.name, shape: [t.data.length] })),
+      ],
+      ...(extra ? { state: extra.state } : {}),
     });
     const headerBytes = new TextEncoder().encode(header);
     const dataStart = align4(8 + headerBytes.length);
-    const total = dataStart + 4 * this.numParams;
+    const total = dataStart + 4 * (this.numParams + extraTensors.reduce((a, t) => a + t.data.length, 0));
     const out = new Uint8Array(total);
     out.set(MAGIC, 0);
     new DataView(out.buffer).setUint32(4, headerBytes.length, true);
@@ -282,29 +301,16 @@ export class GPT {
       out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), off);
       off += data.byteLength;
     }
+    for (const t of extraTensors) {
+      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), off);
+      off += t.data.byteLength;
+    }
     return out;
   }
 
   static fromBytes(bytes: Uint8Array): GPT {
-    assertLittleEndian();
-    if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error('not a GPT checkpoint (bad magic)');
-    const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as {
-      format: string;
-      config: GPTConfig;
-      tensors: { name: string; shape: number[] }[];
-    };
-    if (header.format !== CHECKPOINT_FORMAT) throw new Error(`unknown checkpoint format ${header.format}`);
-    const weights = new Map<string, Float32Array>();
-    let off = align4(8 + headerLen);
-    for (const t of header.tensors) {
-      const n = t.shape.reduce((a, b) => a * b, 1);
-      if (off + 4 * n > bytes.length) throw new Error(`checkpoint truncated at ${t.name}`);
-      // Copy: bytes may sit at an unaligned offset inside a larger buffer (e.g. a SQLite blob).
-      weights.set(t.name, new Float32Array(bytes.slice(off, off + 4 * n).buffer));
-      off += 4 * n;
-    }
-    return new GPT(header.config, 0, weights);
+    const c = parseCheckpoint(bytes);
+    return new GPT(c.config, 0, c.tensors);
   }
 
   /** Overwrite this model's weights with another's (same config). */
@@ -335,6 +341,41 @@ export class GPT {
   private assertAlive(): void {
     if (this.disposed) throw new Error('GPT used after dispose()');
   }
+}
+
+/** What a checkpoint carries besides the weights: named float32 arrays and a JSON state. */
+export interface CheckpointExtra {
+  state: unknown;
+  tensors: { name: string; data: Float32Array }[];
+}
+
+/** The extra part of a checkpoint written by toBytes(extra); null for weights-only checkpoints. */
+export function readCheckpointExtra(bytes: Uint8Array): { state: unknown; tensors: Map<string, Float32Array> } | null {
+  const c = parseCheckpoint(bytes);
+  return c.state === undefined ? null : { state: c.state, tensors: c.tensors };
+}
+
+function parseCheckpoint(bytes: Uint8Array): { config: GPTConfig; state: unknown; tensors: Map<string, Float32Array> } {
+  assertLittleEndian();
+  if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error('not a GPT checkpoint (bad magic)');
+  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as {
+    format: string;
+    config: GPTConfig;
+    tensors: { name: string; shape: number[] }[];
+    state?: unknown;
+  };
+  if (header.format !== CHECKPOINT_FORMAT) throw new Error(`unknown checkpoint format ${header.format}`);
+  const tensors = new Map<string, Float32Array>();
+  let off = align4(8 + headerLen);
+  for (const t of header.tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (off + 4 * n > bytes.length) throw new Error(`checkpoint truncated at ${t.name}`);
+    // Copy: bytes may sit at an unaligned offset inside a larger buffer (e.g. a SQLite blob).
+    tensors.set(t.name, new Float32Array(bytes.slice(off, off + 4 * n).buffer));
+    off += 4 * n;
+  }
+  return { config: header.config, state: header.state, tensors };
 }
 
 const CHECKPOINT_FORMAT = 'ntp-rl-gpt/1';

@@ -47,9 +47,37 @@ export class AdamW {
     });
   }
 
+  /** The moments and step count, for a checkpoint: resuming from them continues the same optimisation. */
+  exportState(): AdamWState {
+    return {
+      t: this.t,
+      m: this.m.map((x) => (x.dataSync() as Float32Array).slice()),
+      v: this.v.map((x) => (x.dataSync() as Float32Array).slice()),
+    };
+  }
+
+  importState(state: AdamWState): void {
+    if (state.m.length !== this.m.length || state.v.length !== this.v.length) {
+      throw new Error(`optimizer state holds ${state.m.length} moments, the model has ${this.m.length} variables`);
+    }
+    tf.tidy(() => {
+      this.m.forEach((x, i) => x.assign(tf.tensor(state.m[i], x.shape, 'float32')));
+      this.v.forEach((x, i) => x.assign(tf.tensor(state.v[i], x.shape, 'float32')));
+    });
+    this.t = state.t;
+  }
+
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
   }
+}
+
+export interface AdamWState {
+  /** Updates applied so far (the bias corrections depend on it). */
+  t: number;
+  /** First and second moments, parallel to the variables. */
+  m: Float32Array[];
+  v: Float32Array[];
 }
 
 /** Scales gradients so their global L2 norm is at most maxNorm (0 = no clipping). Returns the norm before. */
@@ -90,6 +118,15 @@ export function optimizerStep(
     return { loss: value, gradNorm: clipped.norm };
   });
   return { ...out, aux };
+}
+
+/** The update half of a step, for gradients computed elsewhere (data-parallel replicas): clip, apply. */
+export function applyGradients(opt: AdamW, lr: number, gradClip: number, grads: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => {
+    const clipped = clipByGlobalNorm(grads, gradClip);
+    opt.apply(clipped.grads, lr);
+    return clipped.norm;
+  });
 }
 
 /** Reads scalars back (one sync per scalar) and disposes them. */

@@ -36,21 +36,3 @@ export function fracZeroStdGroups(rewards: ArrayLike<number>, groupSize: number)
   }
   return groups ? equal / groups : NaN;
 }
-
-/**
- * PPO/GRPO's clipped surrogate for one token: min(ratio * A, clip(ratio, 1-eps, 1+eps) * A),
- * and whether the clipped term is the one taken (so the token passes no gradient).
- */
-export function clippedSurrogate(ratio: number, advantage: number, eps: number): { value: number; clipped: boolean } {
-  const unclipped = ratio * advantage;
-  const clippedValue = Math.min(Math.max(ratio, 1 - eps), 1 + eps) * advantage;
-  return { value: Math.min(unclipped, clippedValue), clipped: clippedValue < unclipped };
-}
-
-/** k3 estimator of KL(pi || ref) from one sampled token: exp(ref - cur) - (ref - cur) - 1 >= 0. */
-export function klK3(logpCur: number, logpRef: number): number {
-  const d = logpRef - logpCur;
-  return Math.exp(d) - d - 1;
-}
-
-export type RewardKind = 'end-to-end' | 'chain';

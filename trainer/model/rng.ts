@@ -13,10 +13,10 @@ export function hashSeed(text: string): number {
 
 /** mulberry32: small, fast, good enough for data sampling (not for cryptography). */
 export class Rng {
-  private state: number;
+  private pos: number;
 
   constructor(seed: number) {
-    this.state = (seed >>> 0) ^ 0x9e3779b9;
+    this.pos = (seed >>> 0) ^ 0x9e3779b9;
   }
 
   /** An independent stream derived from a seed and a name. */
@@ -24,9 +24,20 @@ export class Rng {
     return new Rng(hashSeed(`${seed >>> 0}:${name}`));
   }
 
+  /** The generator's position, for a checkpoint; `Rng.atPosition(p)` continues the same stream. */
+  get position(): number {
+    return this.pos;
+  }
+
+  static atPosition(position: number): Rng {
+    const r = new Rng(0);
+    r.pos = position >>> 0;
+    return r;
+  }
+
   nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
+    this.pos = (this.pos + 0x6d2b79f5) >>> 0;
+    let t = this.pos;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;

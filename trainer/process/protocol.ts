@@ -25,10 +25,8 @@ export const startMessageSchema = z.object({
   dbPath: z.string().min(1),
   /** Validated again in the child (the config may come from a file or the UI). */
   config: z.unknown(),
-  /** Checkpoint to start RL from; defaults to config.rl.fromCheckpoint.checkpointId. */
-  checkpointId: z.number().int().optional(),
-  /** The run's share of the service's core budget (the trainer uses at most this many cores). */
-  workers: z.number().int().positive().optional(),
+  /** Cores this run may use (the queue's core budget); absent: all of the machine's. */
+  workers: z.number().int().min(1).optional(),
 });
 
 export const parentToChildSchema = z.discriminatedUnion('type', [startMessageSchema, z.object({ type: z.literal('stop') })]);

@@ -53,9 +53,7 @@ export interface StartTrainerOptions {
   dbPath: string;
   /** Validated again by the child. */
   config: unknown;
-  /** RL start checkpoint (defaults to config.rl.fromCheckpoint). */
-  checkpointId?: number;
-  /** Cores this run may use (its share of the core budget). */
+  /** Cores the run may use (its share of the core budget); absent: all of them. */
   workers?: number;
   spawn?: SpawnTrainer;
   /** How long stop() waits for a clean 'done' before killing. */
@@ -111,7 +109,7 @@ export function startTrainer(opts: StartTrainerOptions): TrainerHandle {
     finish(failed(`trainer process exited (${signal ? `signal ${signal}` : `code ${code}`}) before finishing the run`, true));
   });
 
-  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config, checkpointId: opts.checkpointId, ...(opts.workers ? { workers: opts.workers } : {}) });
+  child.send({ type: 'start', runId: opts.runId, dbPath: opts.dbPath, config: opts.config, workers: opts.workers });
 
   return {
     runId: opts.runId,

@@ -100,6 +100,21 @@ describe('trainer process', () => {
     }
   });
 
+  it('trains with the workers the core budget gives it, and records how many it used', async () => {
+    const config = { ...input, ntp: { ...input.ntp, steps: 3 } };
+    const two = createRun(config);
+    const started: ChildToParent[] = [];
+    const handle = startTrainer({ runId: two, dbPath, config, workers: 2 });
+    handle.events((m) => m.type === 'started' && started.push(m));
+    expect(await handle.done).toMatchObject({ type: 'done', status: 'completed' });
+    expect(runRow(two).threads).toBe(2);
+    expect(started[0]).toMatchObject({ backend: { threads: 2, note: expect.stringContaining('2 data-parallel workers') } });
+    // the config's own count, within the budget
+    const one = createRun({ ...config, workers: 1 });
+    expect(await startTrainer({ runId: one, dbPath, config: { ...config, workers: 1 }, workers: 2 }).done).toMatchObject({ type: 'done' });
+    expect(runRow(one).threads).toBe(1);
+  }, 60_000);
+
   it('refuses an invalid config with the field errors, marking the run failed', async () => {
     const bad = { ...input, task: { kind: 'parity', d: 4, p_cot: 1.5 } };
     const runId = createRun(input);

@@ -4,10 +4,10 @@
 import { openStore, type RunStore } from '../../db';
 import type { RunRecorder } from '../../db/types';
 import { initBackend } from '../compute/tfjs-runtime';
-import { startFromCheckpoint, type StartPoint } from '../model/checkpoint';
-import { validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
-import { runExperiment, type CheckpointMeta, type ExperimentHooks, type ExperimentSink, type ResumePoint } from '../algorithms/experiment';
-import { GPT } from '../model/model';
+import { validateConfig } from '../../vocabulary/experiment-config';
+import os from 'node:os';
+import { resolveWorkers, runExperiment, type ExperimentHooks, type ExperimentSink } from '../algorithms/experiment';
+import { disposeStartPoint, loadStartPoint } from '../algorithms/start-point';
 import { describeIssues, parentToChildSchema, type ChildToParent, type StartMessage } from './protocol';
 
 // ---- the channel to the parent ----
@@ -57,40 +57,6 @@ export function failureHookFromEnv(env: NodeJS.ProcessEnv): ExperimentHooks | un
   };
 }
 
-// ---- resuming ----
-
-/**
- * A run that already has checkpoints of its own was interrupted (the backend re-queued it after
- * dropping what was logged past the last one): continue from the newest. Inside RL, the KL
- * reference is the model RL started from: the branch's parent checkpoint or this run's last NTP one.
- */
-function loadResumePoint(store: RunStore, runId: number, config: ExperimentConfig, start: StartPoint | undefined): ResumePoint | undefined {
-  const latest = store.latestCheckpoint(runId);
-  if (!latest) return undefined;
-  const ckpt = store.getCheckpoint(latest.id)!;
-  const meta = (ckpt.meta ?? {}) as Partial<CheckpointMeta>;
-  const point: ResumePoint = {
-    phase: ckpt.phase,
-    step: ckpt.step,
-    samplesSeen: meta.samplesSeen ?? 0,
-    wallTime: meta.wallTime,
-    model: GPT.fromBytes(ckpt.bytes),
-  };
-  if (ckpt.phase === 'rl') {
-    if (start) point.ref = start.model;
-    else {
-      const rlStart = config.ntp.steps;
-      const ntpEnd = store.listCheckpoints(runId).find((c) => c.phase === 'ntp' && c.step === rlStart);
-      if (!ntpEnd) {
-        point.model.dispose();
-        throw new Error(`cannot resume run ${runId} inside RL: its NTP checkpoint at step ${rlStart} (RL's reference) is missing`);
-      }
-      point.ref = GPT.fromBytes(store.getCheckpoint(ntpEnd.id)!.bytes);
-    }
-  }
-  return point;
-}
-
 // ---- one run ----
 
 /** The run in progress, so an uncaught error can still mark it failed before the process dies. */
@@ -109,18 +75,17 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
     if (!checked.ok) throw new Error(`invalid config: ${checked.errors.map((e) => e.message).join('; ')}`);
     const config = checked.config;
 
-    const backend = await initBackend(config.backend);
+    const initialised = await initBackend(config.backend);
+    // data-parallel replicas: the run's share of the core budget, or every core when none was given
+    const workers = resolveWorkers(config.workers, msg.workers ?? os.availableParallelism(), initialised.name);
+    const backend = workers > 1
+      ? { ...initialised, threads: workers, note: `${initialised.note}; ${workers} data-parallel workers` }
+      : initialised;
     recorder.markRunning({ backend: backend.name, backendVersion: backend.version, threads: backend.threads, pid: process.pid });
     await channel.send({ type: 'started', runId, backend, pid: process.pid });
 
-    let start: StartPoint | undefined;
-    const checkpointId = msg.checkpointId ?? config.rl?.fromCheckpoint?.checkpointId;
-    if (checkpointId !== undefined && config.ntp.steps === 0) {
-      const ckpt = store.getCheckpoint(checkpointId);
-      if (!ckpt) throw new Error(`checkpoint ${checkpointId} not found in ${msg.dbPath}`);
-      start = startFromCheckpoint(ckpt, config);
-    }
-    const resume = loadResumePoint(store, runId, config, start);
+    // where training starts: scratch, a branch's checkpoint, or this run's own (resume)
+    const start = loadStartPoint(store, runId, config);
     const rec = recorder;
     const sink: ExperimentSink = {
       metrics: (rows) => rec.metrics(rows),
@@ -133,13 +98,7 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
       progress: (ev) => void channel.send({ type: 'progress', runId, ...ev }),
     };
     try {
-      const result = await runExperiment(config, sink, signal, {
-        startModel: start?.model,
-        startStep: start?.startStep,
-        startSamplesSeen: start?.startSamplesSeen,
-        resume,
-        hooks: failureHookFromEnv(process.env),
-      });
+      const result = await runExperiment(config, sink, signal, { start, workers, hooks: failureHookFromEnv(process.env) });
       recorder.finish(result.status);
       await channel.send({
         type: 'done', runId, status: result.status, summary: result.summary,
@@ -147,9 +106,7 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
       });
       return 0;
     } finally {
-      start?.model.dispose();
-      resume?.model.dispose();
-      if (resume?.ref && resume.ref !== start?.model) resume.ref.dispose();
+      disposeStartPoint(start);
     }
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
