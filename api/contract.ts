@@ -27,8 +27,14 @@ const runStatus = z.enum(['queued', 'running', 'completed', 'stopped', 'failed',
 /** A config arrives as untrusted JSON; its own schema (trainer/config.ts) checks it field by field. */
 const configInput = z.unknown();
 
+/** `task.p_cot`: names of letters, digits and `_`, joined by single dots. */
+const configPath = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a config path is names joined by dots, like task.p_cot');
+
 const sweepAxis = z.object({
-  path: z.string().min(1).max(100),
+  path: configPath,
   values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(100),
 });
 
@@ -70,7 +76,7 @@ export const contract = {
     z.object({
       checkpointId: z.number().int().positive(),
       /** RL settings and other overrides, as dotted-path values on the parent's config. */
-      overrides: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+      overrides: z.record(configPath, z.union([z.number(), z.string(), z.boolean(), z.null()])),
       name: z.string().max(200).optional(),
     }),
   ),
