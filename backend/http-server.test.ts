@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { createWorkbenchService, type WorkbenchService } from './service';
 import { startServer, type RunningServer } from './http-server';
+import { APP_CSP } from '../vocabulary/csp';
 
 let dir: string;
 let service: WorkbenchService;
@@ -34,6 +35,7 @@ describe('browser-mode server', () => {
     const withToken = await fetch(server.launchUrl);
     expect(withToken.status).toBe(200);
     expect(withToken.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(withToken.headers.get('content-security-policy')).toBe(APP_CSP);
     const cookie = withToken.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
