@@ -8,6 +8,7 @@ import type {
   CheckpointSummary,
   ConfigCheck,
   ExportFile,
+  FieldError,
   GroupSeries,
   MetricSeries,
   Preset,
@@ -17,12 +18,15 @@ import type {
   SampleView,
   SystemInfo,
 } from './types';
+import { RUN_STATUSES } from '../vocabulary/runs';
+
+export type { FieldError };
 
 const runId = z.number().int().positive();
 const runIds = z.array(runId).max(10_000);
 const metricKeys = z.array(z.string().min(1).max(100)).min(1).max(64);
 const xAxis = z.enum(['step', 'samples', 'wall']);
-const runStatus = z.enum(['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted']);
+const runStatus = z.enum(RUN_STATUSES);
 
 /** A config arrives as untrusted JSON; its own schema (trainer/config.ts) checks it field by field. */
 const configInput = z.unknown();
@@ -138,12 +142,6 @@ export function isMethodName(name: unknown): name is MethodName {
 
 /** Every reply on every transport has this shape, so errors keep their structure across IPC. */
 export type Reply<T> = { ok: true; data: T } | { ok: false; error: ApiErrorBody };
-
-export interface FieldError {
-  /** Dotted path into the input, e.g. `task.p_cot`. */
-  path: string;
-  message: string;
-}
 
 export interface ApiErrorBody {
   code: 'bad-request' | 'not-found' | 'invalid-config' | 'conflict' | 'internal' | 'unavailable';

@@ -1,20 +1,11 @@
 // Events the backend pushes to every connected UI (IPC `webContents.send` or SSE).
-import type { Phase, QueueState, RunStatus, SampleView } from './types';
+// `run/progress` is the trainer's progress report (vocabulary/progress.ts) with the run it is about.
+import type { ProgressReport } from '../vocabulary/progress';
+import type { QueueState, RunStatus, SampleView } from './types';
 
 export type WorkbenchEvent =
   | { type: 'run/status'; runId: number; status: RunStatus; error: string | null }
-  | {
-      type: 'run/progress';
-      runId: number;
-      phase: Phase;
-      step: number;
-      totalSteps: number;
-      samplesSeen: number;
-      stepsPerSecond: number;
-      etaSeconds: number | null;
-      /** Latest values of the metrics logged at this step. */
-      metrics: Record<string, number>;
-    }
+  | ({ type: 'run/progress'; runId: number } & ProgressReport)
   | { type: 'run/samples'; runId: number; samples: SampleView[] }
   | { type: 'queue/changed'; queue: QueueState };
 

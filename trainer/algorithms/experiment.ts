@@ -6,6 +6,7 @@ import { blockSizeFor, responseCap, type ExperimentConfig } from '../../vocabula
 import { modelConfigFor } from '../model/model-config';
 import { evaluate, type EvalOutcome, type PhaseSummary } from './eval';
 import { METRIC } from '../../vocabulary/metric-keys';
+import type { ProgressReport } from '../../vocabulary/progress';
 import { GPT, type GPTConfig } from '../model/model';
 import { NtpTrainer } from './ntp';
 import { RlTrainer } from './rl';
@@ -13,20 +14,8 @@ import { hashSeed } from '../model/rng';
 import { makeTask } from '../tasks';
 import type { Task } from '../tasks/task';
 
-export interface ProgressEvent {
-  phase: Phase;
-  /** Steps done in this phase. */
-  step: number;
-  totalSteps: number;
-  /** Global optimizer step (RL continues after NTP). */
-  globalStep: number;
-  samplesSeen: number;
-  stepsPerSec: number;
-  /** Seconds left in this phase at the current rate. */
-  etaSeconds: number | null;
-  /** Values logged at this step. */
-  metrics: Record<string, number>;
-}
+/** The trainer protocol's progress message carries this as is. */
+export type ProgressEvent = ProgressReport;
 
 /** Where an experiment's output goes. The store-backed one lives in process.ts. */
 export interface ExperimentSink {
@@ -197,7 +186,7 @@ export async function runExperiment(
       const rate = clock.rate(done);
       sink.progress({
         phase, step: done, totalSteps: cfg.steps, globalStep, samplesSeen,
-        stepsPerSec: rate, etaSeconds: rate > 0 ? (cfg.steps - done) / rate : null, metrics: values,
+        stepsPerSecond: rate, etaSeconds: rate > 0 ? (cfg.steps - done) / rate : null, metrics: values,
       });
     }
   };
