@@ -5,6 +5,7 @@ import { MakerDeb } from '@electron-forge/maker-deb';
 import { VitePlugin } from '@electron-forge/plugin-vite';
 import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
+import { copyExternals } from './electron/externals';
 
 const config: ForgeConfig = {
   packagerConfig: {
@@ -12,6 +13,13 @@ const config: ForgeConfig = {
     executableName: 'ntp-rl-workbench',
     // Native modules and TF.js's .wasm files must be real files on disk, not inside the asar.
     asar: { unpack: '**/{*.node,*.wasm}' },
+  },
+  hooks: {
+    // Forge's Vite plugin packages only .vite/: the packages the bundles leave external (the same
+    // list vite.main.config.ts uses) and better-sqlite3's Electron build must be copied in.
+    packageAfterCopy: async (_config, buildPath) => {
+      copyExternals(process.cwd(), buildPath);
+    },
   },
   rebuildConfig: {
     // The Node build of better-sqlite3 stays in node_modules for tests and the CLI; the app

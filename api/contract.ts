@@ -8,6 +8,7 @@ import type {
   CheckpointSummary,
   ConfigCheck,
   ExportFile,
+  FieldError,
   GraphProgress,
   GraphRunRef,
   GroupSeries,
@@ -19,18 +20,27 @@ import type {
   SampleView,
   SystemInfo,
 } from './types';
+import { RUN_STATUSES } from '../vocabulary/runs';
+
+export type { FieldError };
 
 const runId = z.number().int().positive();
 const runIds = z.array(runId).max(10_000);
 const metricKeys = z.array(z.string().min(1).max(100)).min(1).max(64);
 const xAxis = z.enum(['step', 'samples', 'wall']);
-const runStatus = z.enum(['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted']);
+const runStatus = z.enum(RUN_STATUSES);
 
 /** A config arrives as untrusted JSON; its own schema (trainer/config.ts) checks it field by field. */
 const configInput = z.unknown();
 
+/** `task.p_cot`: names of letters, digits and `_`, joined by single dots. */
+const configPath = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a config path is names joined by dots, like task.p_cot');
+
 const sweepAxis = z.object({
-  path: z.string().min(1).max(100),
+  path: configPath,
   values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(100),
 });
 
@@ -86,7 +96,7 @@ export const contract = {
     z.object({
       checkpointId: z.number().int().positive(),
       /** RL settings and other overrides, as dotted-path values on the parent's config. */
-      overrides: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+      overrides: z.record(configPath, z.union([z.number(), z.string(), z.boolean(), z.null()])),
       name: z.string().max(200).optional(),
     }),
   ),
@@ -161,12 +171,6 @@ export function isMethodName(name: unknown): name is MethodName {
 
 /** Every reply on every transport has this shape, so errors keep their structure across IPC. */
 export type Reply<T> = { ok: true; data: T } | { ok: false; error: ApiErrorBody };
-
-export interface FieldError {
-  /** Dotted path into the input, e.g. `task.p_cot`. */
-  path: string;
-  message: string;
-}
 
 export interface ApiErrorBody {
   code: 'bad-request' | 'not-found' | 'invalid-config' | 'conflict' | 'internal' | 'unavailable';

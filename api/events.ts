@@ -1,5 +1,7 @@
 // Events the backend pushes to every connected UI (IPC `webContents.send` or SSE).
-import type { ExperimentSummary, GraphProgress, Phase, QueueState, RunStatus, SampleView } from './types';
+// `run/progress` is the trainer's progress report (vocabulary/progress.ts) with the run it is about.
+import type { ProgressReport } from '../vocabulary/progress';
+import type { ExperimentSummary, GraphProgress, QueueState, RunStatus, SampleView } from './types';
 
 export type WorkbenchEvent =
   | {
@@ -10,18 +12,7 @@ export type WorkbenchEvent =
       /** When this service's trainer ended the run: its final summaries and wall time. */
       final?: { summary: ExperimentSummary; wallSeconds: number };
     }
-  | {
-      type: 'run/progress';
-      runId: number;
-      phase: Phase;
-      step: number;
-      totalSteps: number;
-      samplesSeen: number;
-      stepsPerSecond: number;
-      etaSeconds: number | null;
-      /** Latest values of the metrics logged at this step. */
-      metrics: Record<string, number>;
-    }
+  | ({ type: 'run/progress'; runId: number } & ProgressReport)
   | { type: 'run/samples'; runId: number; samples: SampleView[] }
   | { type: 'queue/changed'; queue: QueueState }
   | { type: 'graph/progress'; progress: GraphProgress };

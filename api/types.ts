@@ -2,7 +2,6 @@
 // HTTP unchanged.
 import type { ExperimentConfig } from '../vocabulary/experiment-config';
 import type { CheckpointSummary, GroupSeries, MetricSeries, MetricSummary, Phase, RunDetail, RunProgress, RunStatus, RunSummary, SampleKind, SampleView } from '../vocabulary/runs';
-import type { FieldError } from './contract';
 
 export type { ExperimentConfig };
 export type { CheckpointSummary, GroupSeries, MetricSeries, MetricSummary, Phase, RunDetail, RunProgress, RunStatus, RunSummary, SampleKind, SampleView };
@@ -34,6 +33,12 @@ export interface Preset {
   /** Presets of one study share a group, so the compare view can show the study's figure. */
   group: string;
   config: ExperimentConfig;
+}
+
+export interface FieldError {
+  /** Dotted path into the input, e.g. `task.p_cot`. */
+  path: string;
+  message: string;
 }
 
 export interface ConfigCheck {

@@ -10,12 +10,17 @@ import {
   type ParsedInput,
   type Reply,
 } from '../api/contract';
+import { nestsDeeperThan } from './json-nesting';
+
+/** Deeper inputs are refused before validation walks them (its recursion would overflow the stack). */
+const MAX_INPUT_DEPTH = 64;
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<Output<M>> | Output<M> };
 
 export async function dispatch(handlers: Handlers, method: unknown, input: unknown): Promise<Reply<unknown>> {
   try {
     if (!isMethodName(method)) throw new ApiError('not-found', `unknown method: ${String(method)}`);
+    if (nestsDeeperThan(input, MAX_INPUT_DEPTH)) throw new ApiError('bad-request', `${method}: input nests deeper than ${MAX_INPUT_DEPTH} levels`);
     const parsed = parseInput(method, input);
     const handler = handlers[method] as (input: unknown) => Promise<unknown> | unknown;
     return { ok: true, data: await handler(parsed) };

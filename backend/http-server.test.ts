@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { createWorkbenchService, type WorkbenchService } from './service';
 import { startServer, type RunningServer } from './http-server';
+import { APP_CSP } from '../vocabulary/csp';
 
 let dir: string;
 let service: WorkbenchService;
@@ -34,6 +35,7 @@ describe('browser-mode server', () => {
     const withToken = await fetch(server.launchUrl);
     expect(withToken.status).toBe(200);
     expect(withToken.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(withToken.headers.get('content-security-policy')).toBe(APP_CSP);
     const cookie = withToken.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
@@ -88,5 +90,71 @@ describe('browser-mode server', () => {
       socket.on('error', () => resolve(true));
     });
     expect(refused).toBe(true);
+  });
+});
+
+describe('browser-mode server: bad requests', () => {
+  const api = (method: string, body: unknown) => post(`/api/${method}`, body, { 'x-workbench-token': server.token });
+  const stillAnswers = async () => {
+    const info = await api('system/info', {});
+    expect(info.status).toBe(200);
+    expect(await info.json()).toMatchObject({ ok: true, data: { mode: 'browser' } });
+  };
+
+  it('answers 400 to a path that is not valid percent-encoding', async () => {
+    for (const path of ['/%', '/%E0%A4%A', '/assets/%zz']) {
+      const res = await fetch(new URL(`${path}?token=${server.token}`, server.url));
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).error.code).toBe('bad-request');
+    }
+    await stillAnswers();
+  });
+
+  it('answers not-found for unknown run ids in export/runs and export/report, naming them', async () => {
+    for (const [method, input] of [
+      ['export/runs', { ids: [987654], format: 'json' }],
+      ['export/runs', { ids: [987654], format: 'csv' }],
+      ['export/report', { ids: [987654, 987655] }],
+    ] as const) {
+      const reply = await (await api(method, input)).json();
+      expect(reply.ok, method).toBe(false);
+      expect(reply.error.code, method).toBe('not-found');
+      expect(reply.error.message).toContain('987654');
+    }
+    await stillAnswers();
+  });
+
+  it('answers a field error for sweep paths and override keys that are not dotted names', async () => {
+    for (const path of ['..', '.task', 'task.', 'task..d', '']) {
+      const reply = await (await api('runs/start', { config: {}, sweep: [{ path, values: [1] }] })).json();
+      expect(reply.ok, path).toBe(false);
+      expect(reply.error.code, path).toBe('bad-request');
+      expect(reply.error.fieldErrors[0].path, path).toBe('sweep.0.path');
+    }
+    const branch = await (await api('runs/branch', { checkpointId: 1, overrides: { '..': 1 } })).json();
+    expect(branch.error.code).toBe('bad-request');
+    expect(branch.error.fieldErrors[0].path).toMatch(/^overrides/);
+    await stillAnswers();
+  });
+
+  it('answers 400 to a deeply nested body before parsing it', async () => {
+    const depth = 100_000;
+    const nested = `{"config":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    const arrays = `{"config":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    for (const body of [nested, arrays]) {
+      const res = await fetch(new URL('/api/runs/start', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-workbench-token': server.token },
+        body,
+      });
+      expect(res.status).toBe(400);
+      const reply = await res.json();
+      expect(reply.error.code).toBe('bad-request');
+      expect(reply.error.message).toMatch(/nest/);
+    }
+    // Brackets inside strings are text, not nesting.
+    const inString = await api('runs/list', { text: '['.repeat(150) });
+    expect(inString.status).toBe(200);
+    await stillAnswers();
   });
 });

@@ -7,6 +7,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Reply } from '../api/contract';
 import type { WorkbenchEvent } from '../api/events';
+import { APP_CSP } from '../vocabulary/csp';
+import { jsonNestingDepth } from './json-nesting';
 
 export interface BackendEndpoint {
   call(method: string, input: unknown): Promise<Reply<unknown>>;
@@ -33,6 +35,8 @@ export interface RunningServer {
 
 const COOKIE = 'workbench_token';
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** No API input nests deeper than a config with a few arrays; far below any stack limit. */
+const MAX_BODY_DEPTH = 64;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -45,9 +49,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'content-security-policy': APP_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -68,7 +70,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // A page on another origin can resolve a name to 127.0.0.1 (DNS rebinding): accept only our own host names.
     if (!isLocalHost(req.headers.host, port)) return sendJson(res, 403, deny('forbidden host'));
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseRequestUrl(req.url, port);
+    if (!url) return sendJson(res, 400, badRequest('the request path is not a valid URL'));
     const urlToken = url.searchParams.get('token');
     const authorised = tokenMatches(token, req.headers['x-workbench-token']) || tokenMatches(token, readCookie(req, COOKIE)) || tokenMatches(token, urlToken);
     if (!authorised) return sendJson(res, 401, deny('missing or wrong token: open the URL printed at launch'));
@@ -79,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Cookies ride along on cross-site requests; API calls must prove they know the token.
       if (!tokenMatches(token, req.headers['x-workbench-token'])) return sendJson(res, 401, deny('API calls need the x-workbench-token header'));
       const body = await readJsonBody(req);
-      if (!body.ok) return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: body.message } });
+      if (!body.ok) return sendJson(res, 400, badRequest(body.message));
       const reply = await options.backend.call(url.pathname.slice('/api/'.length), body.value);
       return sendJson(res, 200, reply);
     }
@@ -102,7 +105,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function serveStatic(res: ServerResponse, pathname: string, extraHeaders: Record<string, string>): Promise<void> {
     const root = normalize(options.staticDir + sep);
-    let file = normalize(join(root, decodeURIComponent(pathname)));
+    const decoded = decodePath(pathname);
+    if (decoded === null) return sendJson(res, 400, badRequest(`the path ${clip(pathname)} is not valid percent-encoding`));
+    let file = normalize(join(root, decoded));
     if (!file.startsWith(root)) return sendJson(res, 403, deny('path outside the app'));
     const info = await stat(file).catch(() => null);
     // Unknown paths fall back to the app shell (client-side views).
@@ -134,6 +139,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close(() => resolve());
       }),
   };
+}
+
+function badRequest(message: string) {
+  return { ok: false, error: { code: 'bad-request', message } };
+}
+
+function parseRequestUrl(raw: string | undefined, port: number): URL | null {
+  try {
+    return new URL(raw ?? '/', `http://127.0.0.1:${port}`);
+  } catch {
+    return null;
+  }
+}
+
+/** `decodeURIComponent`, or null where the path is not valid percent-encoding (`/%`). */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
+/** Echoes of request text stay one short line. */
+function clip(text: string, max = 80): string {
+  return text.length <= max ? `'${text}'` : `'${text.slice(0, max)}…' (${text.length} characters)`;
 }
 
 function deny(message: string) {
@@ -174,6 +205,8 @@ async function readJsonBody(req: IncomingMessage): Promise<{ ok: true; value: un
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text) return { ok: true, value: {} };
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_BODY_DEPTH) return { ok: false, message: `request body nests ${depth} levels deep; at most ${MAX_BODY_DEPTH} are accepted` };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {

@@ -41,19 +41,12 @@ export class TrainerPool {
         case 'started':
           this.hub.emit({ type: 'run/status', runId, status: 'running', error: null });
           break;
-        case 'progress':
-          this.hub.emit({
-            type: 'run/progress',
-            runId,
-            phase: message.phase,
-            step: message.step,
-            totalSteps: message.totalSteps,
-            samplesSeen: message.samplesSeen,
-            stepsPerSecond: message.stepsPerSec,
-            etaSeconds: message.etaSeconds,
-            metrics: message.metrics,
-          });
+        case 'progress': {
+          // The protocol's message is the event's report as is; only the envelope differs.
+          const { type: _type, ...report } = message;
+          this.hub.emit({ ...report, type: 'run/progress', runId });
           break;
+        }
         case 'sample':
           this.hub.emit({ type: 'run/samples', runId, samples: message.samples });
           break;

@@ -190,8 +190,8 @@ async function timeHeadline(workers: number): Promise<HeadlineTiming | { skipped
     checkpoint() {
       return 0;
     },
-    progress(ev: { phase: string; stepsPerSec: number; step: number; totalSteps: number }) {
-      if (ev.stepsPerSec > 0) rates[ev.phase] = ev.stepsPerSec;
+    progress(ev: { phase: string; stepsPerSecond: number; step: number; totalSteps: number }) {
+      if (ev.stepsPerSecond > 0) rates[ev.phase] = ev.stepsPerSecond;
       if (process.stderr.isTTY) process.stderr.write(`\r  headline ${ev.phase} ${ev.step}/${ev.totalSteps}   `);
       else if (ev.step === ev.totalSteps || ev.step % 100 === 0) process.stderr.write(`  headline ${ev.phase} ${ev.step}/${ev.totalSteps}\n`);
     },

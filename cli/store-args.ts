@@ -1,21 +1,62 @@
 // Shared by the run-store commands (list, export, import): run id lists and error handling.
 import { StoreError } from '../db';
+import { formatIdRanges } from '../vocabulary/id-list';
 import { UsageError } from './args';
 
-/** "3", "1,4,7", "2-5,9" or "all" (null). */
-export function parseRunIds(spec: string): number[] | null {
+export interface RunIdRange {
+  from: number;
+  to: number;
+}
+
+/** "3", "1,4,7", "2-5,9" or "all" (null). Ranges stay ranges: `1-5000000` costs nothing until matched. */
+export function parseRunIds(spec: string): RunIdRange[] | null {
   if (spec.trim() === 'all') return null;
-  const ids: number[] = [];
+  const ranges: RunIdRange[] = [];
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new UsageError(`--runs takes ids like 3,5-8 or all, got '${part}'`);
+    if (!m) throw new UsageError(`--runs takes ids like 3,5-8 or all, got ${clipEcho(part)}`);
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from) throw new UsageError(`--runs range ${part} runs backwards`);
-    for (let id = from; id <= to; id++) ids.push(id);
+    if (to < from) throw new UsageError(`--runs range ${clipEcho(part)} runs backwards`);
+    ranges.push({ from, to });
   }
-  if (ids.length === 0) throw new UsageError('--runs needs at least one id (or all)');
-  return [...new Set(ids)];
+  if (ranges.length === 0) throw new UsageError('--runs needs at least one id (or all)');
+  return ranges;
+}
+
+/** The existing ids the ranges select (in the order asked, each once), and the ones asked for that do not exist. */
+export function selectRunIds(ranges: readonly RunIdRange[], existing: readonly number[]): { ids: number[]; missing: string } {
+  const sorted = [...existing].sort((a, b) => a - b);
+  const ids: number[] = [];
+  const seen = new Set<number>();
+  const missing: [number, number][] = [];
+  for (const { from, to } of ranges) {
+    let next = from;
+    for (let i = lowerBound(sorted, from); i < sorted.length && sorted[i] <= to; i++) {
+      if (sorted[i] > next) missing.push([next, sorted[i] - 1]);
+      next = sorted[i] + 1;
+      if (!seen.has(sorted[i])) ids.push(sorted[i]);
+      seen.add(sorted[i]);
+    }
+    if (next <= to) missing.push([next, to]);
+  }
+  return { ids, missing: formatIdRanges(missing) };
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A user's text echoed in an error stays one short line. */
+function clipEcho(text: string, max = 60): string {
+  return text.length <= max ? `'${text}'` : `'${text.slice(0, max)}…' (${text.length.toLocaleString('en')} characters)`;
 }
 
 /** Runs a command body: usage errors exit 2, store errors (bad file, unknown run) exit 1, both as one line. */

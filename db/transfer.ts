@@ -1,14 +1,25 @@
 // Export of runs to a JSON bundle or long-format CSV, and import of bundles into another
 // store under new ids (parent links remapped). This is how runs from other machines come home.
 import { z } from 'zod';
-import type { RunStore } from './store';
+import type Database from 'better-sqlite3';
+import { PHASES, RUN_STATUSES, SAMPLE_KINDS } from '../vocabulary/runs';
+import type { Checkpoint, RunDetail, SampleRecord } from './records';
 import type { MetricRow, Phase } from './types';
-import { SeriesWriter } from './series-writer';
+import { SeriesWriter, type KeyIndex } from './series-writer';
 import { StoreError } from './errors';
 import { LATEST_VERSION } from './schema';
 import { stmt } from './statements';
 
-const phase = z.enum(['ntp', 'rl']);
+/** What export and import need of a store: an interface here, so this module does not import store.ts back. */
+export interface TransferStore {
+  readonly db: Database.Database;
+  readonly keys: KeyIndex;
+  getRun(id: number): RunDetail | undefined;
+  getCheckpoint(id: number): Checkpoint | undefined;
+  listSamples(runId: number, opts?: { limit?: number }): SampleRecord[];
+}
+
+const phase = z.enum(PHASES);
 /** JSON has no NaN or infinities: they travel as strings. SQLite stores NaN as null. */
 const metricValue = z.union([z.number(), z.null(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 
@@ -29,7 +40,7 @@ const seriesSchema = z
 const runSchema = z.object({
   id: z.number().int(),
   name: z.string(),
-  status: z.enum(['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted']),
+  status: z.enum(RUN_STATUSES),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
@@ -51,7 +62,7 @@ const runSchema = z.object({
     z.object({
       phase,
       step: z.number(),
-      kind: z.enum(['greedy', 'sampled', 'rollout']),
+      kind: z.enum(SAMPLE_KINDS),
       prompt: z.string(),
       response: z.string(),
       correct: z.boolean(),
@@ -97,7 +108,7 @@ function decodeValue(v: number | null | string): number {
   return v as number;
 }
 
-function requireRuns(store: RunStore, ids: number[]) {
+function requireRuns(store: TransferStore, ids: number[]) {
   return ids.map((id) => {
     const run = store.getRun(id);
     if (!run) throw new StoreError(`no run ${id}`, 'not-found');
@@ -105,7 +116,7 @@ function requireRuns(store: RunStore, ids: number[]) {
   });
 }
 
-export function exportRuns(store: RunStore, ids: number[], opts: { checkpoints: boolean }): ExportBundle {
+export function exportRuns(store: TransferStore, ids: number[], opts: { checkpoints: boolean }): ExportBundle {
   const db = store.db;
   const metricStmt = stmt(db, 
       `SELECT k.name, m.step, m.phase, m.value, m.wall_time, m.samples_seen FROM metrics m JOIN metric_keys k ON k.id = m.key_id
@@ -151,7 +162,7 @@ function csvField(v: string | number | null): string {
 }
 
 /** Long format: one line per metric point, with run id, name, group and seed on each line. */
-export function exportCsv(store: RunStore, ids: number[]): string {
+export function exportCsv(store: TransferStore, ids: number[]): string {
   const lines = ['run_id,run_name,group_key,seed,key,step,phase,value,wall_time,samples_seen'];
   const query = stmt(store.db, 
       `SELECT k.name, m.step, m.phase, m.value, m.wall_time, m.samples_seen FROM metrics m JOIN metric_keys k ON k.id = m.key_id
@@ -169,7 +180,7 @@ export function exportCsv(store: RunStore, ids: number[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function importBundle(store: RunStore, input: unknown): number[] {
+export function importBundle(store: TransferStore, input: unknown): number[] {
   const parsed = exportBundleSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,8 +1,8 @@
 // Row and record shapes of the run store. Shared by the trainer (writer side), the backend
-// (reader side) and the API contract, so it imports nothing.
+// (reader side) and the API contract, so it imports only the vocabulary.
+import type { Phase, RunStatus, SampleKind } from '../vocabulary/runs';
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
-export type Phase = 'ntp' | 'rl';
+export type { Phase, RunStatus, SampleKind };
 
 /** One scalar measurement. `step` is the global optimizer step: RL steps continue after NTP's. */
 export interface MetricRow {
@@ -19,7 +19,7 @@ export interface SampleRow {
   phase: Phase;
   step: number;
   /** 'greedy' or 'sampled' evaluation, or 'rollout' for RL training samples. */
-  kind: 'greedy' | 'sampled' | 'rollout';
+  kind: SampleKind;
   prompt: string;
   response: string;
   correct: boolean;

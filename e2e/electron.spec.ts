@@ -43,6 +43,7 @@ test.describe('desktop app (Electron)', () => {
     try {
       const window = await app.firstWindow();
       await expect(window.getByTestId('app-shell')).toBeVisible();
+      expect(window.url()).toMatch(/^app:\/\/workbench\//); // its own privileged protocol, not file://
       const prefs = await app.evaluate(({ BrowserWindow }) => (BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences());
       expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       const exposed = await window.evaluate(() => ({

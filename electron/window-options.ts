@@ -1,11 +1,10 @@
 // The main window's security settings, kept free of Electron imports (types only) so a plain
 // Node test can check them.
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_CSP } from '../vocabulary/csp';
 
-/** Same policy as the browser-mode server's header and the page's meta tag. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/** The one policy (vocabulary/csp.ts), as the window's response headers carry it. */
+export const CONTENT_SECURITY_POLICY = APP_CSP;
 
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
@@ -33,8 +32,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
 }
 
 /**
- * The app only ever shows its own pages: the Vite dev server in development, the packaged
- * files otherwise. Anything else (a link, a drag-and-drop, a redirect) is refused.
+ * The app only ever shows its own pages: the Vite dev server in development, app://workbench/
+ * otherwise. Anything else (a link, a drag-and-drop, a redirect, a frame) is refused.
  */
 export function isAppUrl(target: string, appUrl: string): boolean {
   let to: URL;
@@ -46,5 +45,7 @@ export function isAppUrl(target: string, appUrl: string): boolean {
     return false;
   }
   if (app.protocol === 'file:') return to.protocol === 'file:' && to.pathname === app.pathname;
+  // Custom schemes have an opaque origin in WHATWG URLs ('null'): compare scheme and host instead.
+  if (app.protocol !== 'http:' && app.protocol !== 'https:') return to.protocol === app.protocol && to.host === app.host;
   return to.origin === app.origin;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GroupSeries, MetricSeries, RunDetail } from '../api/types';
 import { makeRun } from '../vocabulary/testing/run-fixtures';
 import { renderComparisonReport } from './html-report';
+import { REPORT_CSP_META } from '../vocabulary/csp';
 
 const detail = (id: number, over: Parameters<typeof makeRun>[1]): RunDetail => ({ ...makeRun(id, over), metrics: {}, checkpoints: [] });
 const runs = [detail(1, { name: 'headline <p_cot=0.25>', pCot: 0.25 }), detail(2, { name: 'control p_cot=0.5', pCot: 0.5 })];
@@ -18,6 +19,10 @@ describe('renderComparisonReport', () => {
     expect(html).toContain('</html>');
     expect(html.match(/<svg/g)?.length).toBe(keys.length);
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+  });
+
+  it('carries the report variant of the one CSP, so nothing in it can run or load', () => {
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP_META}">`);
   });
 
   it('names both runs (escaped) and shows backend, versions and the config diff', () => {

@@ -7,6 +7,7 @@ import { buildChartOption, LIGHT_THEME } from '../vocabulary/charts/chart-option
 import { buildPanelSpec, lineUnits } from '../vocabulary/charts/compare-lines';
 import { diffConfigs, formatScalar } from '../vocabulary/config-paths';
 import { formatDuration, formatValue } from '../vocabulary/format';
+import { cspMetaTag, REPORT_CSP_META } from '../vocabulary/csp';
 import { metricInfo } from '../vocabulary/charts/metric-catalog';
 import { keyConfig, runLabel } from '../vocabulary/run-fields';
 import { indexSeries, summarize, seriesId } from '../vocabulary/charts/series';
@@ -56,6 +57,7 @@ export function renderComparisonReport(input: ComparisonReportInput): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${cspMetaTag(REPORT_CSP_META)}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="NTP+RL Workbench ${esc(input.appVersion)}">
 <title>${esc(input.title)}</title>

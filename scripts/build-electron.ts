@@ -5,6 +5,7 @@ import { build, mergeConfig, type InlineConfig } from 'vite';
 import mainConfig from '../vite.main.config';
 import preloadConfig from '../vite.preload.config';
 
+// Merged with vite.main.config.ts's own list (electron/externals.ts): arrays concatenate.
 const external = ['electron', ...builtinModules.flatMap((m) => [m, `node:${m}`])];
 const define = { MAIN_WINDOW_VITE_DEV_SERVER_URL: 'undefined', MAIN_WINDOW_VITE_NAME: JSON.stringify('main_window') };
 

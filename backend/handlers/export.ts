@@ -2,6 +2,7 @@ import { ApiError } from '../../api/contract';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
 import { buildComparisonReport } from '../report';
+import { formatIdList } from '../../vocabulary/id-list';
 
 type ExportHandlers = Pick<Handlers, 'export/runs' | 'export/pdf' | 'export/report'>;
 
@@ -13,6 +14,8 @@ export function exportHandlers(ctx: ServiceContext): ExportHandlers {
   const { store } = ctx;
   const requireIds = (ids: number[]) => {
     if (ids.length === 0) throw new ApiError('bad-request', 'select at least one run to export');
+    const missing = ids.filter((id) => !store.getRun(id));
+    if (missing.length > 0) throw new ApiError('not-found', `no run with id ${formatIdList(missing)}`);
     return ids;
   };
   return {

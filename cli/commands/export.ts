@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { defaultStorePath, openStore, StoreError } from '../../db';
 import { parseFlags, UsageError } from '../args';
-import { parseRunIds, withStoreErrors } from '../store-args';
+import { parseRunIds, selectRunIds, withStoreErrors } from '../store-args';
 import { appVersion } from '../version';
 
 export const summary = 'export runs as JSON (importable), CSV (long format) or an HTML report';
@@ -63,10 +63,10 @@ export async function run(argv: string[]): Promise<number> {
     if (!fs.existsSync(file)) throw new StoreError(`no run store at ${file}`, 'not-found');
     const store = openStore(file, { readonly: true });
     try {
-      const ids = wanted ?? store.allRunIds();
+      const existing = store.allRunIds();
+      const { ids, missing } = wanted ? selectRunIds(wanted, existing) : { ids: existing, missing: '' };
+      if (missing) throw new StoreError(`no run ${missing} in ${file}`, 'not-found');
       if (ids.length === 0) throw new StoreError(`no runs in ${file}`, 'not-found');
-      const missing = ids.filter((id) => !store.getRun(id));
-      if (missing.length > 0) throw new StoreError(`no run ${missing.join(', ')} in ${file}`, 'not-found');
 
       let text: string;
       if (format === 'json') text = `${JSON.stringify(store.exportRuns(ids, { checkpoints: values.checkpoints ?? false }))}\n`;

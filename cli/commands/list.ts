@@ -1,13 +1,12 @@
 // `workbench list`: the runs in a store with status, progress and headline metrics.
 import fs from 'node:fs';
-import { defaultStorePath, openStore, type RunStatus, type RunSummary } from '../../db';
+import { defaultStorePath, openStore, type RunSummary } from '../../db';
 import { METRIC } from '../../vocabulary/metric-keys';
+import { RUN_STATUSES as STATUSES, type RunStatus } from '../../vocabulary/runs';
 import { parseFlags, UsageError } from '../args';
 import { withStoreErrors } from '../store-args';
 
 export const summary = 'list stored runs with status and key metrics (--json for an array)';
-
-const STATUSES: readonly RunStatus[] = ['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted'];
 
 const HELP = `usage: workbench list [--db FILE] [--json] [--status S,...] [--tag TAG ...] [--search TEXT] [--limit N]
 

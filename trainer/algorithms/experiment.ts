@@ -8,6 +8,7 @@ import { encodeCheckpoint, type CheckpointMeta, type TrainerState } from '../mod
 import { SCRATCH, type StartPoint } from './start-point';
 import { evaluate, type EvalOutcome, type PhaseSummary } from './eval';
 import { METRIC } from '../../vocabulary/metric-keys';
+import type { ProgressReport } from '../../vocabulary/progress';
 import { GPT } from '../model/model';
 import { NtpTrainer } from './ntp';
 import { DataParallel } from '../compute/data-parallel';
@@ -15,20 +16,8 @@ import { RlTrainer } from './rl';
 import { hashSeed } from '../model/rng';
 import { makeTask } from '../tasks';
 
-export interface ProgressEvent {
-  phase: Phase;
-  /** Steps done in this phase. */
-  step: number;
-  totalSteps: number;
-  /** Global optimizer step (RL continues after NTP). */
-  globalStep: number;
-  samplesSeen: number;
-  stepsPerSec: number;
-  /** Seconds left in this phase at the current rate. */
-  etaSeconds: number | null;
-  /** Values logged at this step. */
-  metrics: Record<string, number>;
-}
+/** The trainer protocol's progress message carries this as is. */
+export type ProgressEvent = ProgressReport;
 
 /** Where an experiment's output goes. The store-backed one lives in process.ts. */
 export interface ExperimentSink {
@@ -183,7 +172,7 @@ export async function runExperiment(
       const rate = clock.rate(done);
       sink.progress({
         phase, step: done, totalSteps: cfg.steps, globalStep, samplesSeen,
-        stepsPerSec: rate, etaSeconds: rate > 0 ? (cfg.steps - done) / rate : null, metrics: values,
+        stepsPerSecond: rate, etaSeconds: rate > 0 ? (cfg.steps - done) / rate : null, metrics: values,
       });
     }
   };

@@ -1,8 +1,10 @@
 // The typed messages between the trainer process and its parent, validated with zod on receipt
 // on both sides (a message that fails validation is a bug worth a clear error, not a silent drop).
 import { z } from 'zod';
+import { progressReportSchema } from '../../vocabulary/progress';
+import { PHASES, SAMPLE_KINDS } from '../../vocabulary/runs';
 
-const phase = z.enum(['ntp', 'rl']);
+const phase = z.enum(PHASES);
 const finite = z.number();
 
 export const phaseSummarySchema = z.object({
@@ -42,19 +44,9 @@ export const startedMessageSchema = z.object({
   pid: z.number().int(),
 });
 
-export const progressMessageSchema = z.object({
+export const progressMessageSchema = progressReportSchema.extend({
   type: z.literal('progress'),
   runId: z.number().int(),
-  phase,
-  /** Steps done in this phase, of totalSteps. */
-  step: z.number().int(),
-  totalSteps: z.number().int(),
-  globalStep: z.number().int(),
-  samplesSeen: z.number(),
-  stepsPerSec: z.number(),
-  etaSeconds: z.number().nullable(),
-  /** Values logged at this step (metric key -> value). */
-  metrics: z.record(z.string(), z.number()),
 });
 
 export const sampleMessageSchema = z.object({
@@ -64,7 +56,7 @@ export const sampleMessageSchema = z.object({
     z.object({
       phase,
       step: z.number().int(),
-      kind: z.enum(['greedy', 'sampled', 'rollout']),
+      kind: z.enum(SAMPLE_KINDS),
       prompt: z.string(),
       response: z.string(),
       correct: z.boolean(),

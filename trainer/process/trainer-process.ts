@@ -1,6 +1,7 @@
 // The trainer process entry. Runs as a Node child process (process.send / 'message') or as an
 // Electron utilityProcess (process.parentPort); it detects which. It writes the run's data to the
-// SQLite store itself and always leaves the run in a terminal state: completed, stopped or failed.
+// SQLite store itself and always leaves the run in a terminal state: completed, stopped, failed, or
+// interrupted when its parent (the server or CLI that supervised it) went away.
 import { openStore, type RunStore } from '../../db';
 import type { RunRecorder } from '../../db/types';
 import { initBackend } from '../compute/tfjs-runtime';
@@ -62,7 +63,15 @@ export function failureHookFromEnv(env: NodeJS.ProcessEnv): ExperimentHooks | un
 /** The run in progress, so an uncaught error can still mark it failed before the process dies. */
 let active: { runId: number; recorder: RunRecorder; channel: Channel } | null = null;
 
-async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Promise<number> {
+/** Why a run ends `interrupted` when its supervisor vanished: a stop nobody asked for is not a user's stop. */
+export function parentGoneReason(parentPid: number): string {
+  return `the server or CLI that ran this trainer (process ${parentPid}) went away; resume the run to continue from its last checkpoint`;
+}
+
+/** Read at start: once the parent dies, process.ppid names whoever adopted us. */
+const PARENT_PID = process.ppid;
+
+async function run(msg: StartMessage, channel: Channel, signal: AbortSignal, parentGone: () => boolean): Promise<number> {
   const t0 = performance.now();
   const { runId } = msg;
   let recorder: RunRecorder | null = null;
@@ -99,6 +108,12 @@ async function run(msg: StartMessage, channel: Channel, signal: AbortSignal): Pr
     };
     try {
       const result = await runExperiment(config, sink, signal, { start, workers, hooks: failureHookFromEnv(process.env) });
+      if (result.status === 'stopped' && parentGone()) {
+        const reason = parentGoneReason(PARENT_PID);
+        recorder.finish('interrupted', reason);
+        await channel.send({ type: 'failed', runId, reason, interrupted: true });
+        return 1;
+      }
       recorder.finish(result.status);
       await channel.send({
         type: 'done', runId, status: result.status, summary: result.summary,
@@ -136,6 +151,7 @@ function main(): void {
   }
   const abort = new AbortController();
   let running = false;
+  let parentGone = false;
   channel.onMessage((raw) => {
     const parsed = parentToChildSchema.safeParse(raw);
     if (!parsed.success) {
@@ -150,13 +166,16 @@ function main(): void {
     }
     if (running) return; // one run per process
     running = true;
-    void run(msg, channel, abort.signal).then((code) => {
+    void run(msg, channel, abort.signal, () => parentGone).then((code) => {
       // let the last message reach the parent, then leave (TF.js may hold handles open)
       setTimeout(() => process.exit(code), 50);
     });
   });
-  // a parent that goes away takes the run with it: stop at the next step
-  process.on('disconnect', () => abort.abort());
+  // a parent that goes away takes the run with it: stop at the next step, record it interrupted
+  process.on('disconnect', () => {
+    parentGone = true;
+    abort.abort();
+  });
   // errors outside the awaited chain (a timer, a native callback): record them, then leave
   const die = (err: unknown) => {
     const reason = `trainer crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;

@@ -5,21 +5,13 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { WorkbenchApi } from '../../../api/client';
 import type { WorkbenchEvent } from '../../../api/events';
 import type { BackendAvailability, Phase, Preset, QueueState, RunSummary, SampleView, SystemInfo } from '../../../api/types';
+import type { ProgressReport } from '../../../vocabulary/progress';
 import { formatRoute, parseRoute, type Route } from '../lib/route';
 import { throttle, type Throttled } from '../lib/throttle';
 import { CompareState } from './compare.svelte';
 
-/** The latest progress event of a running run. */
-export interface LiveProgress {
-  phase: Phase;
-  step: number;
-  totalSteps: number;
-  samplesSeen: number;
-  stepsPerSecond: number;
-  etaSeconds: number | null;
-  metrics: Record<string, number>;
-  at: number;
-}
+/** The latest progress report of a running run, with every metric seen so far and when it came. */
+export type LiveProgress = ProgressReport & { at: number };
 
 export interface Toast {
   id: number;
