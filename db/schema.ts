@@ -30,6 +30,21 @@ function cardSql(rev: string, runId: string): string {
                 WHERE s.run_id = ${runId} AND k.name IN (${CARD_KEYS_V1.map((k) => `'${k}'`).join(', ')})))`;
 }
 
+/**
+ * Imports are staged: runs written in many short transactions carry the importer's token
+ * (`pid@host:ms`) in `import_stage` and stay hidden until one short final transaction clears it.
+ * A crashed import's leftovers are deleted at the next open for write (store.ts).
+ */
+const STAGED_IMPORT_MIGRATION: Migration = {
+  version: 2,
+  up(db) {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN import_stage TEXT;
+      CREATE INDEX runs_import_stage ON runs(import_stage) WHERE import_stage IS NOT NULL;
+    `);
+  },
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -152,6 +167,7 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  STAGED_IMPORT_MIGRATION,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

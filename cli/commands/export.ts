@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     // Checked before and again after the (possibly long) export: nothing is written in between.
     if (values.out !== '-') checkOutputPath(values.out, { storePath: file, force: values.force });
     if (!fs.existsSync(file)) throw new StoreError(`no run store at ${file}`, 'not-found');
-    const store = openStore(file, { readonly: true });
+    const store = openStore(file, { readonly: true, integrity: 'quick' });
     try {
       const ids = wanted ?? store.allRunIds();
       if (ids.length === 0) throw new StoreError(`no runs in ${file}`, 'not-found');
