@@ -127,6 +127,20 @@ function precheck(file: string, readonly: boolean): void {
   }
 }
 
+/**
+ * A read-only connection for inspection (`workbench check`): the same refusals as any open, but
+ * no integrity or schema-version gate, since reporting those is the point.
+ */
+export function openForInspection(file: string, nativeBinding = nativeBindingPath()): Database.Database {
+  precheck(file, true);
+  probeExisting(file, Number.MAX_SAFE_INTEGER, nativeBinding);
+  try {
+    return openForReading(file, nativeBinding);
+  } catch (err) {
+    throw new StoreError(`cannot open the run store ${file}: ${sqliteCause(err)}`, 'cannot-open');
+  }
+}
+
 export interface OpenedDatabase {
   db: Database.Database;
   /** Path of the copy taken before a migration, if one ran. */
