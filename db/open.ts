@@ -65,9 +65,13 @@ function needsImmutableRead(file: string, err: unknown): boolean {
  * file is opened as immutable (SQLite then needs no -shm beside it).
  */
 function openForReading(file: string, nativeBinding: string | undefined): Database.Database {
+  let db: Database.Database | undefined;
   try {
-    return new Database(file, { readonly: true, fileMustExist: true, nativeBinding });
+    db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding });
+    db.pragma('schema_version'); // SQLite opens lazily: the first read is where a missing -shm fails
+    return db;
   } catch (err) {
+    db?.close();
     if (!needsImmutableRead(file, err)) throw err;
     // URI filenames are enabled in native.ts; the path is absolute so it is never taken for a URI by accident.
     const uri = `file:${encodeURI(path.resolve(file)).replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`;
