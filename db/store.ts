@@ -275,9 +275,9 @@ export class RunStore {
   }
 
   /** Adds the bundle's runs under new ids; returns them in bundle order. */
-  importBundle(bundle: unknown): number[] {
+  importBundle(bundle: unknown, opts: { chunkRows?: number } = {}): number[] {
     if (this.readonly) throw new StoreError('a read-only store cannot import', 'invalid');
-    return importBundle(this, bundle);
+    return importBundle(this, bundle, opts);
   }
 
   /** Every run id, oldest first. */
