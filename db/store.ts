@@ -18,6 +18,7 @@ import { SeriesCache } from './series-cache';
 import { groupSeries, series } from './queries';
 import { discardStaged, exportCsv, exportRuns, importBundle, parseImportToken } from './transfer';
 import type { ExportBundle } from './bundle';
+import { exportRunsCsv } from './runs-csv';
 import { stmt } from './statements';
 
 interface RunDbRow {
@@ -272,6 +273,11 @@ export class RunStore {
 
   exportCsv(ids: number[]): string {
     return exportCsv(this, ids);
+  }
+
+  /** One row per run: config flattened, last/best per metric key (db/runs-csv.ts). */
+  exportRunsCsv(ids: number[]): string {
+    return exportRunsCsv(this, ids);
   }
 
   /** Adds the bundle's runs under new ids; returns them in bundle order. */

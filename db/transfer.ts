@@ -75,7 +75,7 @@ export function exportRuns(store: RunStore, ids: number[], opts: { checkpoints: 
   return { format: 'ntp-rl-workbench/runs', version: 1, schemaVersion: LATEST_VERSION, exportedAt: new Date().toISOString(), runs };
 }
 
-function csvField(v: string | number | null): string {
+export function csvField(v: string | number | null): string {
   if (v === null) return '';
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

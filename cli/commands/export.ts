@@ -18,6 +18,9 @@ const HELP = `usage: workbench export --runs IDS|all --format json|csv|html --ou
                          workbench import on another machine;
                    csv:  one line per metric point:
                          run_id,run_name,group_key,seed,key,step,phase,value,wall_time,samples_seen;
+                         and, with --out X.csv, X.runs.csv beside it: one row per run (id, name,
+                         status, tags, parent, backend, wall time, config.* columns such as
+                         config.task.p_cot, and <key>.last / <key>.best per metric);
                    html: a self-contained comparison report (SVG charts, config diff, summary)
   --out FILE       where to write (- for stdout); never the store itself; written atomically
   --force          replace FILE if it exists (without it an existing FILE is refused)
@@ -64,7 +67,8 @@ export async function run(argv: string[]): Promise<number> {
 
     const file = values.db ?? defaultStorePath();
     // Checked before and again after the (possibly long) export: nothing is written in between.
-    if (values.out !== '-') checkOutputPath(values.out, { storePath: file, force: values.force });
+    const runsTable = format === 'csv' && values.out !== '-' ? runsTablePath(values.out) : undefined;
+    for (const out of [values.out, runsTable]) if (out && out !== '-') checkOutputPath(out, { storePath: file, force: values.force });
     if (!fs.existsSync(file)) throw new StoreError(`no run store at ${file}`, 'not-found');
     const store = openStore(file, { readonly: true, integrity: 'quick' });
     try {
@@ -87,6 +91,11 @@ export async function run(argv: string[]): Promise<number> {
       if (values.out === '-') process.stdout.write(text);
       else {
         checkOutputPath(values.out, { storePath: file, force: values.force });
+        if (runsTable) {
+          checkOutputPath(runsTable, { storePath: file, force: values.force });
+          writeFileAtomic(runsTable, store.exportRunsCsv(ids), { force: values.force });
+          process.stderr.write(`wrote the per-run table to ${runsTable}\n`);
+        }
         writeFileAtomic(values.out, text, { force: values.force });
         process.stderr.write(`exported ${ids.length} run${ids.length === 1 ? '' : 's'} as ${format} to ${values.out} (${Buffer.byteLength(text).toLocaleString('en')} bytes)\n`);
       }
@@ -95,4 +104,9 @@ export async function run(argv: string[]): Promise<number> {
       store.close();
     }
   });
+}
+
+/** X.csv -> X.runs.csv (the per-run table written beside the metrics table). */
+export function runsTablePath(out: string): string {
+  return out.toLowerCase().endsWith('.csv') ? `${out.slice(0, -4)}.runs.csv` : `${out}.runs.csv`;
 }
