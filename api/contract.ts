@@ -144,7 +144,8 @@ export const contract = {
   'graph/stop': method<GraphProgress>()(z.object({ graphId })),
 
   'export/runs': method<ExportFile>()(
-    z.object({ ids: runIds, format: z.enum(['json', 'csv']), checkpoints: z.boolean().optional() }),
+    // 'runs-csv': one row per run (config columns, last/best per key); 'csv': one row per metric point.
+    z.object({ ids: runIds, format: z.enum(['json', 'csv', 'runs-csv']), checkpoints: z.boolean().optional() }),
   ),
   /** The current page as PDF: the desktop app prints it (printToPDF); browser mode uses the browser's print dialog. */
   'export/pdf': method<ExportFile>()(z.object({ title: z.string().max(200).optional() })),

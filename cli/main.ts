@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: () => import('./commands/list'),
   export: () => import('./commands/export'),
   import: () => import('./commands/import'),
+  check: () => import('./commands/check'),
   reproduce: () => import('./commands/reproduce'),
   sweep: () => import('./commands/sweep'),
 };

@@ -27,3 +27,8 @@ export function nativeBindingPath(
   if (fs.existsSync(unpacked)) return unpacked;
   return fs.existsSync(file) ? file : undefined;
 }
+
+// URI filenames let a read-only open say `immutable=1` (a store in a read-only folder, open.ts).
+// better-sqlite3 reads this once, when its native module loads; our paths are always absolute
+// there, so none is mistaken for a URI.
+process.env.SQLITE_USE_URI ??= '1';

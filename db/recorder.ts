@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { CheckpointInput, MetricRow, RunRecorder, RunStatus, RuntimeInfo, SampleRow } from './types';
 import { KeyIndex, SeriesWriter } from './series-writer';
 import { stmt } from './statements';
+import { retryBusy } from './busy';
 
 export const FLUSH_INTERVAL_MS = 1000;
 /** Also flush when this many rows wait, to bound memory and transaction size. */
@@ -42,11 +43,11 @@ export class StoreRecorder implements RunRecorder {
 
   markRunning(info: RuntimeInfo): void {
     this.check();
-    stmt(this.db, 
+    retryBusy(() => stmt(this.db, 
         `UPDATE runs SET status = 'running', started_at = coalesce(started_at, ?), finished_at = NULL, error = NULL,
            backend = ?, backend_version = ?, threads = ?, pid = ?, host = ? WHERE id = ?`,
       )
-      .run(Date.now(), info.backend, info.backendVersion, info.threads, info.pid, os.hostname(), this.runId);
+      .run(Date.now(), info.backend, info.backendVersion, info.threads, info.pid, os.hostname(), this.runId));
   }
 
   metrics(rows: MetricRow[]): void {
@@ -110,12 +111,24 @@ export class StoreRecorder implements RunRecorder {
     }
   }
 
-  /** Runs fn in an immediate transaction; on failure the buffers stay for the next attempt. */
+  /**
+   * Runs fn in an immediate transaction, waiting out other processes' write locks (an import, a
+   * migration) instead of failing the run; on failure the buffers stay for the next attempt.
+   */
   private transact(fn: () => void): void {
     const metrics = this.metricBuf;
     const samples = this.sampleBuf;
     try {
-      this.db.transaction(fn).immediate();
+      retryBusy(() => {
+        try {
+          this.db.transaction(fn).immediate();
+        } catch (err) {
+          this.metricBuf = metrics;
+          this.sampleBuf = samples;
+          this.writer.forget();
+          throw err;
+        }
+      });
     } catch (err) {
       this.metricBuf = metrics.concat(this.metricBuf === metrics ? [] : this.metricBuf);
       this.sampleBuf = samples.concat(this.sampleBuf === samples ? [] : this.sampleBuf);

@@ -26,7 +26,8 @@ const RUN_JSON = `json_object(
 type Cached = RunSummary;
 
 export function whereClause(filter: RunFilter): { sql: string; args: unknown[] } {
-  const where: string[] = [];
+  // Runs of an import still in progress stay hidden until it reveals them all at once.
+  const where: string[] = ['import_stage IS NULL'];
   const args: unknown[] = [];
   if (filter.status?.length) {
     where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
@@ -55,7 +56,7 @@ export function whereClause(filter: RunFilter): { sql: string; args: unknown[] }
     where.push('group_key = ?');
     args.push(filter.groupKey);
   }
-  return { sql: where.length ? ` WHERE ${where.join(' AND ')}` : '', args };
+  return { sql: ` WHERE ${where.join(' AND ')}`, args };
 }
 
 export class RunLister {

@@ -50,6 +50,21 @@ export const MIGRATION_RUN_CLAIMS: Migration = {
   },
 };
 
+/**
+ * Imports are staged: runs written in many short transactions carry the importer's token
+ * (`pid@host:ms`) in `import_stage` and stay hidden until one short final transaction clears it.
+ * A crashed import's leftovers are deleted at the next open for write (store.ts).
+ */
+const STAGED_IMPORT_MIGRATION: Migration = {
+  version: 3,
+  up(db) {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN import_stage TEXT;
+      CREATE INDEX runs_import_stage ON runs(import_stage) WHERE import_stage IS NOT NULL;
+    `);
+  },
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -173,6 +188,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   MIGRATION_RUN_CLAIMS,
+  STAGED_IMPORT_MIGRATION,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

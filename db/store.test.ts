@@ -351,14 +351,14 @@ describe('series', () => {
 
 describe('export and import', () => {
   function populate(target: RunStore): { ntp: number; rl: number } {
-    const ntp = target.createRun({ name: 'ntp, "quoted"', config: { task: { d: 8 }, seed: 1 }, seed: 1, groupKey: 'g1', tags: ['a'], notes: 'n' });
+    const ntp = target.createRun({ name: 'ntp, "quoted"', config: { task: { kind: 'parity', d: 8, p_cot: 0.25 }, seed: 1 }, seed: 1, groupKey: 'g1', tags: ['a'], notes: 'n' });
     let rec = target.recorder(ntp);
     rec.markRunning({ backend: 'cpu', backendVersion: '4.22.0', threads: 1, pid: process.pid });
     rec.metrics(rows('loss', range(0, 3000), (s) => (s === 5 ? NaN : s === 6 ? Infinity : s === 7 ? -Infinity : 1 / (s + 1))));
     rec.samples([{ phase: 'ntp', step: 2, kind: 'sampled', prompt: '0101=', response: '0 1 1 0 0', correct: false, length: 5 }]);
     const ckpt = rec.checkpoint({ phase: 'ntp', step: 2999, bytes: new Uint8Array([0, 255, 7, 128]), meta: { step: 2999, model: { layers: 2 } } });
     rec.finish('completed');
-    const rl = target.createRun({ name: 'rl', config: { seed: 1 }, seed: 1, groupKey: 'g2', parentRunId: ntp, parentCheckpointId: ckpt });
+    const rl = target.createRun({ name: 'rl', config: { task: { kind: 'parity', d: 8, p_cot: 0.25 }, seed: 1 }, seed: 1, groupKey: 'g2', parentRunId: ntp, parentCheckpointId: ckpt });
     rec = target.recorder(rl);
     rec.metrics(rows('reward', range(3000, 3100), (s) => s / 3100, () => 'rl'));
     rec.finish('failed', 'diverged');

@@ -16,7 +16,9 @@ import { StoreRecorder } from './recorder';
 import { RunLister } from './run-list';
 import { SeriesCache } from './series-cache';
 import { groupSeries, series } from './queries';
-import { exportCsv, exportRuns, importBundle, type ExportBundle } from './transfer';
+import { discardStaged, exportCsv, exportRuns, importBundle, parseImportToken } from './transfer';
+import type { ExportBundle } from './bundle';
+import { exportRunsCsv } from './runs-csv';
 import { stmt } from './statements';
 
 interface RunDbRow {
@@ -43,7 +45,7 @@ export function runFromRow(r: RunDbRow): RunRow {
 const TERMINAL: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
 
 /** True unless we know the process is gone (same host, no such pid, or a zombie). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
@@ -118,11 +120,11 @@ export class RunStore {
   }
 
   private runExists(id: number): boolean {
-    return stmt(this.db, 'SELECT 1 FROM runs WHERE id = ?').get(id) !== undefined;
+    return stmt(this.db, 'SELECT 1 FROM runs WHERE id = ? AND import_stage IS NULL').get(id) !== undefined;
   }
 
   getRun(id: number): RunDetail | undefined {
-    const row = stmt(this.db, 'SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
+    const row = stmt(this.db, 'SELECT * FROM runs WHERE id = ? AND import_stage IS NULL').get(id) as RunDbRow | undefined;
     if (!row) return undefined;
     const metrics: Record<string, KeySummary> = {};
     for (const s of stmt(this.db, 'SELECT * FROM run_summary WHERE run_id = ?').all(id) as (Parameters<typeof summaryFromRow>[0] & { key_id: number })[]) {
@@ -173,6 +175,22 @@ export class RunStore {
     for (const r of running) {
       if (r.pid === null || r.host !== host || r.pid === process.pid || processAlive(r.pid)) continue;
       n += update.run(Date.now(), `writer process ${r.pid} ended without finishing the run`, r.id).changes;
+    }
+    return n;
+  }
+
+  /**
+   * Deletes what imports that crashed left staged (hidden) on this host. Imports on other hosts,
+   * or by processes still alive, are left alone (`workbench check` reports them).
+   */
+  cleanStaleImports(): number {
+    if (this.readonly) return 0;
+    const tokens = stmt(this.db, 'SELECT DISTINCT import_stage FROM runs WHERE import_stage IS NOT NULL').pluck().all() as string[];
+    let n = 0;
+    for (const token of tokens) {
+      const who = parseImportToken(token);
+      if (!who || who.host !== os.hostname() || who.pid === process.pid || processAlive(who.pid)) continue;
+      n += discardStaged(this.db, token);
     }
     return n;
   }
@@ -243,7 +261,7 @@ export class RunStore {
     const runIds =
       'runIds' in q
         ? q.runIds
-        : (stmt(this.db, 'SELECT id FROM runs WHERE group_key = ? ORDER BY id').pluck().all(q.groupKey) as number[]);
+        : (stmt(this.db, 'SELECT id FROM runs WHERE group_key = ? AND import_stage IS NULL ORDER BY id').pluck().all(q.groupKey) as number[]);
     return groupSeries(this.db, this.keys, runIds, q.keys, q.maxPoints);
   }
 
@@ -257,15 +275,20 @@ export class RunStore {
     return exportCsv(this, ids);
   }
 
+  /** One row per run: config flattened, last/best per metric key (db/runs-csv.ts). */
+  exportRunsCsv(ids: number[]): string {
+    return exportRunsCsv(this, ids);
+  }
+
   /** Adds the bundle's runs under new ids; returns them in bundle order. */
-  importBundle(bundle: unknown): number[] {
+  importBundle(bundle: unknown, opts: { chunkRows?: number } = {}): number[] {
     if (this.readonly) throw new StoreError('a read-only store cannot import', 'invalid');
-    return importBundle(this, bundle);
+    return importBundle(this, bundle, opts);
   }
 
   /** Every run id, oldest first. */
   allRunIds(): number[] {
-    return stmt(this.db, 'SELECT id FROM runs ORDER BY id').pluck().all() as number[];
+    return stmt(this.db, 'SELECT id FROM runs WHERE import_stage IS NULL ORDER BY id').pluck().all() as number[];
   }
 }
 
@@ -273,6 +296,9 @@ export class RunStore {
 export function openStore(file: string, opts: OpenOptions = {}): RunStore {
   const opened = openDatabase(file, opts);
   const store = new RunStore(file, opts.readonly ?? false, opened);
-  if (!store.readonly) store.markStaleRunsInterrupted();
+  if (!store.readonly) {
+    store.markStaleRunsInterrupted();
+    store.cleanStaleImports();
+  }
   return store;
 }

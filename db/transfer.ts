@@ -1,12 +1,15 @@
 // Export of runs to a JSON bundle or long-format CSV, and import of bundles into another
 // store under new ids (parent links remapped). This is how runs from other machines come home.
-import { z } from 'zod';
+// An import never holds the write lock for long: it writes staged (hidden) runs in short
+// transactions and reveals them all in one short final one.
+import os from 'node:os';
 import type Database from 'better-sqlite3';
-import { PHASES, RUN_STATUSES, SAMPLE_KINDS } from '../vocabulary/runs';
 import type { Checkpoint, RunDetail, SampleRecord } from './records';
 import type { MetricRow, Phase } from './types';
 import { SeriesWriter, type KeyIndex } from './series-writer';
 import { StoreError } from './errors';
+import { parseBundle, type ExportBundle, type ExportedRun } from './bundle';
+import { retryBusy, sleepSync } from './busy';
 import { LATEST_VERSION } from './schema';
 import { stmt } from './statements';
 
@@ -18,80 +21,6 @@ export interface TransferStore {
   getCheckpoint(id: number): Checkpoint | undefined;
   listSamples(runId: number, opts?: { limit?: number }): SampleRecord[];
 }
-
-const phase = z.enum(PHASES);
-/** JSON has no NaN or infinities: they travel as strings. SQLite stores NaN as null. */
-const metricValue = z.union([z.number(), z.null(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
-
-const seriesSchema = z
-  .object({
-    key: z.string(),
-    step: z.array(z.number()),
-    phase: z.array(phase),
-    value: z.array(metricValue),
-    wallTime: z.array(z.number()),
-    samplesSeen: z.array(z.number()),
-  })
-  .refine(
-    (s) => [s.phase, s.value, s.wallTime, s.samplesSeen].every((a) => a.length === s.step.length),
-    { message: 'series arrays must have equal lengths' },
-  );
-
-const runSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  status: z.enum(RUN_STATUSES),
-  createdAt: z.number(),
-  startedAt: z.number().nullable(),
-  finishedAt: z.number().nullable(),
-  config: z.unknown(),
-  seed: z.number(),
-  groupKey: z.string(),
-  backend: z.string().nullable(),
-  backendVersion: z.string().nullable(),
-  threads: z.number().nullable(),
-  pid: z.number().nullable(),
-  host: z.string().nullable(),
-  parentRunId: z.number().int().nullable(),
-  parentCheckpointId: z.number().int().nullable(),
-  tags: z.array(z.string()),
-  notes: z.string(),
-  error: z.string().nullable(),
-  metrics: z.array(seriesSchema),
-  samples: z.array(
-    z.object({
-      phase,
-      step: z.number(),
-      kind: z.enum(SAMPLE_KINDS),
-      prompt: z.string(),
-      response: z.string(),
-      correct: z.boolean(),
-      length: z.number(),
-    }),
-  ),
-  checkpoints: z.array(
-    z.object({
-      id: z.number().int(),
-      phase,
-      step: z.number(),
-      createdAt: z.number(),
-      meta: z.unknown(),
-      /** base64 */
-      bytes: z.string(),
-    }),
-  ),
-});
-
-export const exportBundleSchema = z.object({
-  format: z.literal('ntp-rl-workbench/runs'),
-  version: z.literal(1),
-  schemaVersion: z.number(),
-  exportedAt: z.string(),
-  runs: z.array(runSchema),
-});
-
-export type ExportBundle = z.infer<typeof exportBundleSchema>;
-export type ExportedRun = ExportBundle['runs'][number];
 
 function encodeValue(v: number | null): number | null | 'NaN' | 'Infinity' | '-Infinity' {
   if (v === null) return null;
@@ -155,7 +84,7 @@ export function exportRuns(store: TransferStore, ids: number[], opts: { checkpoi
   return { format: 'ntp-rl-workbench/runs', version: 1, schemaVersion: LATEST_VERSION, exportedAt: new Date().toISOString(), runs };
 }
 
-function csvField(v: string | number | null): string {
+export function csvField(v: string | number | null): string {
   if (v === null) return '';
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -180,59 +109,147 @@ export function exportCsv(store: TransferStore, ids: number[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function importBundle(store: TransferStore, input: unknown): number[] {
-  const parsed = exportBundleSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new StoreError(`not a workbench export: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'invalid');
+/** Rows written per import transaction: tens of milliseconds of work, so live runs barely wait. */
+export const IMPORT_CHUNK_ROWS = 20_000;
+/**
+ * Pause between an import's transactions: longer than SQLite's longest busy-handler sleep
+ * (100 ms), so a writer waiting on the lock always gets a turn instead of starving.
+ */
+export const IMPORT_PAUSE_MS = 110;
+
+/** One unit of import work with its weight in rows. */
+interface Job {
+  rows: number;
+  run(): void;
+}
+
+/** Groups jobs into transactions of about IMPORT_CHUNK_ROWS rows, pausing between them. */
+function runInChunks(db: Database.Database, jobs: Iterable<Job>, chunkRows: number): void {
+  let batch: Job[] = [];
+  let rows = 0;
+  let first = true;
+  const commit = () => {
+    if (!first) sleepSync(IMPORT_PAUSE_MS);
+    first = false;
+    const todo = batch;
+    retryBusy(() => db.transaction(() => todo.forEach((j) => j.run())).immediate());
+    batch = [];
+    rows = 0;
+  };
+  for (const job of jobs) {
+    batch.push(job);
+    rows += job.rows;
+    if (rows >= chunkRows) commit();
   }
-  const bundle = parsed.data;
+  if (batch.length > 0) commit();
+}
+
+/** The token marking one import's staged runs: which process on which host, and when. */
+export function importToken(): string {
+  return `${process.pid}@${os.hostname()}:${Date.now()}`;
+}
+
+export function parseImportToken(token: string): { pid: number; host: string } | undefined {
+  const m = /^(\d+)@(.*):\d+$/.exec(token);
+  return m ? { pid: Number(m[1]), host: m[2] } : undefined;
+}
+
+/** Deletes the staged runs of one import, a few runs per transaction (cascades take their rows). */
+export function discardStaged(db: Database.Database, token: string): number {
+  let n = 0;
+  for (;;) {
+    const changes = retryBusy(() =>
+      stmt(db, 'DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE import_stage = ? LIMIT 20)').run(token).changes,
+    );
+    if (changes === 0) return n;
+    n += changes;
+  }
+}
+
+export function importBundle(store: TransferStore, input: unknown, opts: { chunkRows?: number } = {}): number[] {
+  const bundle = parseBundle(input);
   const db = store.db;
+  const token = importToken();
   const runIds = new Map<number, number>();
   const ckptIds = new Map<number, number>();
   const insertRun = stmt(db, 
     `INSERT INTO runs(name, status, created_at, started_at, finished_at, config, seed, group_key, backend, backend_version,
-       threads, pid, host, tags, notes, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+       threads, pid, host, tags, notes, error, import_stage) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   );
   const insertCkpt = stmt(db, 'INSERT INTO checkpoints(run_id, phase, step, created_at, size, meta, bytes) VALUES (?,?,?,?,?,?,?)');
   const insertSample = stmt(db, 
     'INSERT INTO samples(run_id, phase, step, kind, prompt, response, correct, length) VALUES (?,?,?,?,?,?,?,?)',
   );
-  db.transaction(() => {
-    for (const r of bundle.runs) {
-      // No process here writes an imported run: one that was running elsewhere is not running here.
-      const status = r.status === 'running' ? 'interrupted' : r.status;
-      const id = Number(
-        insertRun.run(
-          r.name, status, r.createdAt, r.startedAt, r.finishedAt, JSON.stringify(r.config ?? null), r.seed, r.groupKey,
-          r.backend, r.backendVersion, r.threads, r.pid, r.host, JSON.stringify(r.tags), r.notes, r.error,
-        ).lastInsertRowid,
-      );
-      runIds.set(r.id, id);
-      for (const c of r.checkpoints) {
-        const bytes = Buffer.from(c.bytes, 'base64');
-        const cid = insertCkpt.run(id, c.phase, c.step, c.createdAt, bytes.byteLength, JSON.stringify(c.meta ?? null), bytes).lastInsertRowid;
-        ckptIds.set(c.id, Number(cid));
+  const chunkRows = opts.chunkRows ?? IMPORT_CHUNK_ROWS;
+
+  function* runJobs(r: ExportedRun): Generator<Job> {
+    let id = 0;
+    let writer: SeriesWriter | undefined;
+    yield {
+      rows: 1 + r.samples.length + r.checkpoints.reduce((n, c) => n + c.bytes.length / 1000, 0),
+      run() {
+        // No process here writes an imported run: one that was running elsewhere is not running here.
+        const status = r.status === 'running' ? 'interrupted' : r.status;
+        id = Number(
+          insertRun.run(
+            r.name, status, r.createdAt, r.startedAt, r.finishedAt, JSON.stringify(r.config ?? null), r.seed, r.groupKey,
+            r.backend, r.backendVersion, r.threads, r.pid, r.host, JSON.stringify(r.tags), r.notes, r.error, token,
+          ).lastInsertRowid,
+        );
+        runIds.set(r.id, id);
+        for (const c of r.checkpoints) {
+          const bytes = Buffer.from(c.bytes, 'base64');
+          const cid = insertCkpt.run(id, c.phase, c.step, c.createdAt, bytes.byteLength, JSON.stringify(c.meta ?? null), bytes).lastInsertRowid;
+          ckptIds.set(c.id, Number(cid));
+        }
+        for (const s of r.samples) {
+          insertSample.run(id, s.phase, s.step, s.kind, s.prompt, s.response, s.correct ? 1 : 0, s.length);
+        }
+        writer = new SeriesWriter(db, store.keys, id);
+        if (r.metrics.length === 0) writer.rebuildAll();
+      },
+    };
+    // A long series is split across transactions; the writer carries its rollups between them.
+    for (const s of r.metrics) {
+      for (let from = 0; from < s.step.length; from += chunkRows) {
+        const to = Math.min(from + chunkRows, s.step.length);
+        yield {
+          rows: to - from,
+          run() {
+            const rows: MetricRow[] = [];
+            for (let i = from; i < to; i++) {
+              rows.push({ key: s.key, step: s.step[i], phase: s.phase[i], value: decodeValue(s.value[i]), wallTime: s.wallTime[i], samplesSeen: s.samplesSeen[i] });
+            }
+            writer!.write(rows);
+          },
+        };
       }
-      for (const s of r.samples) {
-        insertSample.run(id, s.phase, s.step, s.kind, s.prompt, s.response, s.correct ? 1 : 0, s.length);
-      }
-      const writer = new SeriesWriter(db, store.keys, id);
-      for (const s of r.metrics) {
-        const rows: MetricRow[] = s.step.map((step, i) => ({
-          key: s.key, step, phase: s.phase[i], value: decodeValue(s.value[i]), wallTime: s.wallTime[i], samplesSeen: s.samplesSeen[i],
-        }));
-        writer.write(rows);
-      }
-      if (r.metrics.length === 0) writer.rebuildAll();
     }
+  }
+
+  function* jobs(): Generator<Job> {
+    for (const r of bundle.runs) yield* runJobs(r);
     // Parent links point into the bundle's own ids; links to runs not in the bundle are dropped.
     const link = stmt(db, 'UPDATE runs SET parent_run_id = ?, parent_checkpoint_id = ? WHERE id = ?');
     for (const r of bundle.runs) {
-      const parent = r.parentRunId === null ? null : runIds.get(r.parentRunId) ?? null;
-      const ckpt = r.parentCheckpointId === null ? null : ckptIds.get(r.parentCheckpointId) ?? null;
-      if (parent !== null || ckpt !== null) link.run(parent, ckpt, runIds.get(r.id)!);
+      yield {
+        rows: 1,
+        run() {
+          const parent = r.parentRunId === null ? null : runIds.get(r.parentRunId) ?? null;
+          const ckpt = r.parentCheckpointId === null ? null : ckptIds.get(r.parentCheckpointId) ?? null;
+          if (parent !== null || ckpt !== null) link.run(parent, ckpt, runIds.get(r.id)!);
+        },
+      };
     }
-  }).immediate();
+  }
+
+  try {
+    runInChunks(db, jobs(), chunkRows);
+    // The reveal: every run appears at once, or (on a crash before this) none does.
+    retryBusy(() => db.transaction(() => stmt(db, 'UPDATE runs SET import_stage = NULL WHERE import_stage = ?').run(token)).immediate());
+  } catch (err) {
+    discardStaged(db, token);
+    throw err;
+  }
   return bundle.runs.map((r) => runIds.get(r.id)!);
 }

@@ -22,7 +22,9 @@ export function exportHandlers(ctx: ServiceContext): ExportHandlers {
     'export/runs': ({ ids, format, checkpoints }) =>
       format === 'json'
         ? { filename: `runs-${stamp()}.json`, mimeType: 'application/json', content: JSON.stringify(store.exportRuns(requireIds(ids), { checkpoints: checkpoints ?? false })) }
-        : { filename: `runs-${stamp()}.csv`, mimeType: 'text/csv', content: store.exportCsv(requireIds(ids)) },
+        : format === 'runs-csv'
+          ? { filename: `runs-${stamp()}.runs.csv`, mimeType: 'text/csv', content: store.exportRunsCsv(requireIds(ids)) }
+          : { filename: `runs-${stamp()}.csv`, mimeType: 'text/csv', content: store.exportCsv(requireIds(ids)) },
     // Printing needs the window; the Electron transport answers this one itself (electron/ipc.ts).
     'export/pdf': () => {
       throw new ApiError('unavailable', "PDF export here goes through the browser: use its Print dialog and 'Save as PDF'");

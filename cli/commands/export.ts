@@ -4,21 +4,26 @@ import { defaultStorePath, openStore, StoreError } from '../../db';
 import { parseFlags, UsageError } from '../args';
 import { parseRunIds, selectRunIds, withStoreErrors } from '../store-args';
 import { appVersion } from '../version';
+import { checkOutputPath, writeFileAtomic } from '../output-file';
 
 export const summary = 'export runs as JSON (importable), CSV (long format) or an HTML report';
 
 const FORMATS = ['json', 'csv', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-const HELP = `usage: workbench export --runs IDS|all --format json|csv|html --out FILE [--db FILE] [--checkpoints] [--keys K1,K2]
+const HELP = `usage: workbench export --runs IDS|all --format json|csv|html --out FILE [--force] [--db FILE] [--checkpoints] [--keys K1,K2]
 
   --runs IDS       run ids: 3 or 1,4,7 or 2-5,9, or all
   --format F       json: config, metrics, samples (and checkpoints with --checkpoints), for
                          workbench import on another machine;
                    csv:  one line per metric point:
                          run_id,run_name,group_key,seed,key,step,phase,value,wall_time,samples_seen;
+                         and, with --out X.csv, X.runs.csv beside it: one row per run (id, name,
+                         status, tags, parent, backend, wall time, config.* columns such as
+                         config.task.p_cot, and <key>.last / <key>.best per metric);
                    html: a self-contained comparison report (SVG charts, config diff, summary)
-  --out FILE       where to write (- for stdout)
+  --out FILE       where to write (- for stdout); never the store itself; written atomically
+  --force          replace FILE if it exists (without it an existing FILE is refused)
   --db FILE        run store (default ${defaultStorePath()})
   --checkpoints    json only: include checkpoint weights (base64; can be large)
   --keys K1,K2     html only: metrics to chart (default: accuracy, length, long share, loss, reward)
@@ -43,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       db: { type: 'string' },
       checkpoints: { type: 'boolean' },
+      force: { type: 'boolean' },
       keys: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -60,8 +66,11 @@ export async function run(argv: string[]): Promise<number> {
     const wanted = parseRunIds(values.runs);
 
     const file = values.db ?? defaultStorePath();
+    // Checked before and again after the (possibly long) export: nothing is written in between.
+    const runsTable = format === 'csv' && values.out !== '-' ? runsTablePath(values.out) : undefined;
+    for (const out of [values.out, runsTable]) if (out && out !== '-') checkOutputPath(out, { storePath: file, force: values.force });
     if (!fs.existsSync(file)) throw new StoreError(`no run store at ${file}`, 'not-found');
-    const store = openStore(file, { readonly: true });
+    const store = openStore(file, { readonly: true, integrity: 'quick' });
     try {
       const existing = store.allRunIds();
       const { ids, missing } = wanted ? selectRunIds(wanted, existing) : { ids: existing, missing: '' };
@@ -81,7 +90,13 @@ export async function run(argv: string[]): Promise<number> {
       }
       if (values.out === '-') process.stdout.write(text);
       else {
-        fs.writeFileSync(values.out, text);
+        checkOutputPath(values.out, { storePath: file, force: values.force });
+        if (runsTable) {
+          checkOutputPath(runsTable, { storePath: file, force: values.force });
+          writeFileAtomic(runsTable, store.exportRunsCsv(ids), { force: values.force });
+          process.stderr.write(`wrote the per-run table to ${runsTable}\n`);
+        }
+        writeFileAtomic(values.out, text, { force: values.force });
         process.stderr.write(`exported ${ids.length} run${ids.length === 1 ? '' : 's'} as ${format} to ${values.out} (${Buffer.byteLength(text).toLocaleString('en')} bytes)\n`);
       }
       return 0;
@@ -89,4 +104,9 @@ export async function run(argv: string[]): Promise<number> {
       store.close();
     }
   });
+}
+
+/** X.csv -> X.runs.csv (the per-run table written beside the metrics table). */
+export function runsTablePath(out: string): string {
+  return out.toLowerCase().endsWith('.csv') ? `${out.slice(0, -4)}.runs.csv` : `${out}.runs.csv`;
 }

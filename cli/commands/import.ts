@@ -1,7 +1,8 @@
 // `workbench import`: runs exported elsewhere (`workbench export --format json`) join this store
 // under new ids; nothing already here is overwritten.
 import fs from 'node:fs';
-import { defaultStorePath, openStore } from '../../db';
+import path from 'node:path';
+import { defaultStorePath, openStore, parseBundle, type RunStore } from '../../db';
 import { parseFlags, UsageError } from '../args';
 import { withStoreErrors } from '../store-args';
 
@@ -35,13 +36,15 @@ export async function run(argv: string[]): Promise<number> {
     } catch (err) {
       throw new UsageError(`cannot read ${source}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    // Checked whole before the store is even opened: a bad bundle creates and changes nothing.
+    const checked = parseBundle(bundle, source === '-' ? 'stdin' : source);
     const file = values.db ?? defaultStorePath();
-    const store = openStore(file);
+    const created = createdPaths(file);
+    let store: RunStore | undefined;
     try {
-      const oldIds = Array.isArray((bundle as { runs?: unknown }).runs)
-        ? ((bundle as { runs: { id?: unknown }[] }).runs.map((r) => r.id) as number[])
-        : [];
-      const newIds = store.importBundle(bundle);
+      store = openStore(file);
+      const oldIds = checked.runs.map((r) => r.id);
+      const newIds = store.importBundle(checked);
       const pairs = newIds.map((to, i) => ({ from: oldIds[i], to }));
       if (values.json) process.stdout.write(`${JSON.stringify({ imported: pairs })}\n`);
       else {
@@ -50,8 +53,34 @@ export async function run(argv: string[]): Promise<number> {
         );
       }
       return 0;
+    } catch (err) {
+      // A failed import into a store it had to create leaves no store (nor folders) behind.
+      store?.close();
+      store = undefined;
+      removeCreated(created);
+      throw err;
     } finally {
-      store.close();
+      store?.close();
     }
   });
+}
+
+/** The store file and the folders above it that do not exist yet: what a write open would create. */
+function createdPaths(file: string): string[] {
+  const out: string[] = [];
+  for (let p = path.resolve(file); !fs.existsSync(p); p = path.dirname(p)) out.push(p);
+  return out;
+}
+
+function removeCreated(created: string[]): void {
+  if (created.length === 0) return;
+  const [file, ...dirs] = created;
+  for (const s of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + s, { force: true });
+  for (const d of dirs) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      break; // not empty: something else lives there now
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // `workbench list`: the runs in a store with status, progress and headline metrics.
 import fs from 'node:fs';
-import { defaultStorePath, openStore, type RunSummary } from '../../db';
+import { defaultStorePath, openStore, StoreError, type RunStore, type RunSummary } from '../../db';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { RUN_STATUSES as STATUSES, type RunStatus } from '../../vocabulary/runs';
 import { parseFlags, UsageError } from '../args';
@@ -76,8 +76,17 @@ export async function run(argv: string[]): Promise<number> {
       else process.stderr.write(`no runs yet: ${file} does not exist\n`);
       return 0;
     }
-    // A write open migrates older stores and marks runs of dead processes interrupted.
-    const store = openStore(file);
+    // Listing only reads: it never creates, migrates or marks runs (a write open does those),
+    // and it refuses a damaged file rather than show what a broken page says.
+    let store: RunStore;
+    try {
+      store = openStore(file, { readonly: true, integrity: 'quick' });
+    } catch (err) {
+      if (!(err instanceof StoreError && err.code === 'empty')) throw err;
+      if (values.json) process.stdout.write('[]\n');
+      else process.stderr.write(`no runs yet: ${err.message}\n`);
+      return 0;
+    }
     try {
       const runs = store.listRuns({ status: status as RunStatus[], tags: values.tag, text: values.search, limit });
       if (values.json) {
