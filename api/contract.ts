@@ -114,6 +114,9 @@ export const contract = {
       ids: runIds,
       keys: z.array(z.string().min(1).max(100)).max(16).optional(),
       title: z.string().max(200).optional(),
+      /** Draw seeds of one config as mean and band (the default), or one line per run, as the view did. */
+      groupSeeds: z.boolean().optional(),
+      band: z.enum(['minmax', 'std']).optional(),
     }),
   ),
 } as const;

@@ -81,6 +81,14 @@ describe('buildPanelSpec', () => {
     expect(buildPanelSpec(base).overlays).toEqual([]);
   });
 
+  it('starts an RL-only metric’s x axis at its data, without the NTP | RL divider', () => {
+    const reward: MetricSeries[] = runs.map((r) => ({ runId: r.id, key: 'reward', x: [301, 350, 400], y: [0.5, 0.7, 0.9], min: [0.5, 0.7, 0.9], max: [0.5, 0.7, 0.9] }));
+    const spec = buildPanelSpec({ ...base, key: 'reward', series: indexSeries(reward) });
+    expect(spec.xFromData).toBe(true);
+    expect(spec.phaseBoundaries).toEqual([]);
+    expect(buildPanelSpec(base).xFromData).toBe(false);
+  });
+
   it('hides lines without moving the colours of the others', () => {
     const all = buildPanelSpec({ ...base, showStar: false });
     const some = buildPanelSpec({ ...base, showStar: false, hidden: new Set(['2']) });

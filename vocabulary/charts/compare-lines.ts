@@ -85,7 +85,9 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
     percent: info.percent,
     lines,
     smoothing: input.smoothing,
-    phaseBoundaries: uniqueBoundaries(
+    // An RL-only metric's chart is all RL: its axis starts at the RL start and needs no divider.
+    xFromData: info.rlOnly,
+    phaseBoundaries: info.rlOnly ? [] : uniqueBoundaries(
       input.runs.map((r) => {
         const s = input.series.get(seriesId(r.id, input.key));
         return phaseBoundary(r.config, input.x) ?? (input.x === 'step' && s ? branchStart(r.config, [s]) : null);
