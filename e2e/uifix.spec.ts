@@ -105,3 +105,37 @@ test('the run view draws NTP cross-entropy and the RL objective as separate char
   await expect(loss).not.toHaveAttribute('data-series', /surrogate/);
   await expect(page.getByTestId('live-chart-RL objective')).toHaveAttribute('data-series', /surrogate loss/);
 });
+
+test('samples can be browsed by evaluation step', async ({ page, workbench }) => {
+  const run = await runNamed(workbench, 'seeded grpo s0');
+  await open(page, workbench, `#/run/${run.id}`);
+  const samples = page.getByTestId('samples');
+  await expect(samples).toContainText('sample at step 80');
+  await page.getByTestId('sample-step').selectOption('40');
+  await expect(samples).toContainText('sample at step 40');
+  await expect(samples).not.toContainText('sample at step 80');
+  await page.getByTestId('sample-step').selectOption('');
+  await expect(samples).toContainText('sample at step 80');
+});
+
+test('the runs table shows seed, created and duration, chosen in the column chooser, and search compares', async ({ page, workbench }) => {
+  const s1 = await runNamed(workbench, 'seeded grpo s1');
+  await open(page, workbench);
+  const row = page.locator(`[data-testid="run-row"][data-run-id="${s1.id}"]`);
+  await expect(row.locator('[data-column="seed"]')).toHaveText('1');
+  await expect(row.locator('[data-column="created"]')).not.toBeEmpty();
+  await expect(row.locator('[data-column="duration"]')).toBeVisible();
+  await page.getByTestId('column-chooser').click();
+  await page.getByTestId('column-seed').uncheck();
+  await expect(row.locator('[data-column="seed"]')).toHaveCount(0);
+  // The choice survives a reload.
+  await page.reload();
+  await expect(page.locator(`[data-testid="run-row"][data-run-id="${s1.id}"]`)).toBeVisible();
+  await expect(page.locator('[data-testid="runs-table"] [data-column="seed"]')).toHaveCount(0);
+
+  await page.getByTestId('runs-search').fill('p_cot>0.3');
+  await expect(page.getByTestId('runs-count')).toContainText('1 of 3');
+  await page.getByTestId('runs-search').fill('greedy_acc>=0.91');
+  await expect(page.getByTestId('runs-count')).toContainText('1 of 3');
+  await expect(row).toBeVisible();
+});
