@@ -60,6 +60,9 @@ describe('experiment config', () => {
     // Unknown keys do not hide cross-field errors either.
     const unknown = errorsOf({ ...minimal, model: { width: 130, heads: 4, depth: 3 } }).map((e) => e.path);
     expect(unknown.sort()).toEqual(['model', 'model.heads']);
+    // The launch form validates a reactive proxy of its config (structuredClone would throw).
+    const proxied = new Proxy({ ...minimal, task: { ...minimal.task, p_cot: 1.5 } }, {});
+    expect(errorsOf(proxied).map((e) => e.path)).toEqual(['task.p_cot']);
   });
 
   it('refuses absurd sizes with the estimated memory', () => {

@@ -272,7 +272,8 @@ function crossChecks(c: Sections): CrossError[] {
 
 /** A copy of `input` without the values zod refused, so their defaults stand in. */
 function withoutRefused(input: Record<PropertyKey, unknown>, issues: readonly z.core.$ZodIssue[]): Record<PropertyKey, unknown> {
-  const copy = structuredClone(input);
+  // JSON, not structuredClone: the launch form's config is a Svelte state proxy, which cannot be cloned.
+  const copy = JSON.parse(JSON.stringify(input)) as Record<PropertyKey, unknown>;
   for (const issue of issues) {
     const unknownKeys = issue.code === 'unrecognized_keys';
     const parent = valueAt(copy, unknownKeys ? issue.path : issue.path.slice(0, -1));
