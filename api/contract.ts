@@ -114,8 +114,15 @@ export const contract = {
   'runs/delete': method<{ deleted: number }>()(z.object({ ids: runIds })),
   'runs/checkpoints': method<CheckpointSummary[]>()(z.object({ id: runId })),
   'runs/samples': method<SampleView[]>()(
-    z.object({ id: runId, limit: z.number().int().positive().max(1000).optional() }),
+    z.object({
+      id: runId,
+      limit: z.number().int().positive().max(1000).optional(),
+      /** Only the samples logged at this step (an evaluation, or an RL step's rollouts). */
+      step: z.number().int().min(0).optional(),
+    }),
   ),
+  /** The steps that logged samples, newest first: what the samples browser offers. */
+  'runs/sampleSteps': method<number[]>()(z.object({ id: runId })),
 
   'metrics/keys': method<string[]>()(z.object({ runIds })),
   'metrics/series': method<MetricSeries[]>()(
@@ -154,6 +161,9 @@ export const contract = {
       ids: runIds,
       keys: z.array(z.string().min(1).max(100)).max(16).optional(),
       title: z.string().max(200).optional(),
+      /** Draw seeds of one config as mean and band (the default), or one line per run, as the view did. */
+      groupSeeds: z.boolean().optional(),
+      band: z.enum(['minmax', 'std']).optional(),
     }),
   ),
 } as const;

@@ -52,6 +52,8 @@ function toMetricSummary(key: string, s: KeySummary): MetricSummary {
     min: s.min ?? Number.NaN,
     max: s.max ?? Number.NaN,
     bestStep: best?.step ?? s.lastStep,
+    minStep: s.minStep ?? s.lastStep,
+    maxStep: s.maxStep ?? s.lastStep,
     count: s.count,
   };
 }

@@ -12,6 +12,9 @@ const REPORT_POINTS = 500;
 export interface ReportOptions {
   keys?: string[];
   title?: string;
+  /** Seeds of one config as mean and band (default true); false draws one line per run. */
+  groupSeeds?: boolean;
+  band?: 'minmax' | 'std';
   appVersion: string;
 }
 
@@ -25,7 +28,7 @@ export async function buildComparisonReport(store: RunStore, ids: number[], opti
   const series = store.series({ runIds, keys, maxPoints: REPORT_POINTS, x: 'step' }).map(toMetricSeries);
   const groups = new Map<string, number[]>();
   for (const run of runs) groups.set(run.groupKey, [...(groups.get(run.groupKey) ?? []), run.id]);
-  const groupSeries = [...groups]
+  const groupSeries = options.groupSeeds === false ? [] : [...groups]
     .filter(([, members]) => members.length > 1)
     .flatMap(([groupKey, members]) => store.groupSeries({ runIds: members, keys, maxPoints: REPORT_POINTS }).map((g) => toGroupSeries(groupKey, g)));
   return renderComparisonReport({
@@ -34,6 +37,7 @@ export async function buildComparisonReport(store: RunStore, ids: number[], opti
     series,
     groups: groupSeries,
     keys,
+    band: options.band,
     generatedAt: new Date(),
     appVersion: options.appVersion,
   });

@@ -240,14 +240,19 @@ export class RunStore {
   }
 
   /** Newest first. */
-  listSamples(runId: number, opts: { limit?: number; phase?: 'ntp' | 'rl'; kind?: SampleRecord['kind'] } = {}): SampleRecord[] {
+  listSamples(runId: number, opts: { limit?: number; phase?: 'ntp' | 'rl'; kind?: SampleRecord['kind']; step?: number } = {}): SampleRecord[] {
     const rows = stmt(this.db, 
         `SELECT id, run_id AS runId, phase, step, kind, prompt, response, correct, length FROM samples
-         WHERE run_id = ? AND (? IS NULL OR phase = ?) AND (? IS NULL OR kind = ?)
+         WHERE run_id = ? AND (? IS NULL OR phase = ?) AND (? IS NULL OR kind = ?) AND (? IS NULL OR step = ?)
          ORDER BY step DESC, id DESC LIMIT ?`,
       )
-      .all(runId, opts.phase ?? null, opts.phase ?? null, opts.kind ?? null, opts.kind ?? null, opts.limit ?? -1) as (Omit<SampleRecord, 'correct'> & { correct: number })[];
+      .all(runId, opts.phase ?? null, opts.phase ?? null, opts.kind ?? null, opts.kind ?? null, opts.step ?? null, opts.step ?? null, opts.limit ?? -1) as (Omit<SampleRecord, 'correct'> & { correct: number })[];
     return rows.map((r) => ({ ...r, correct: r.correct === 1 }));
+  }
+
+  /** Steps that logged samples, newest first. */
+  sampleSteps(runId: number): number[] {
+    return (stmt(this.db, 'SELECT DISTINCT step FROM samples WHERE run_id = ? ORDER BY step DESC').all(runId) as { step: number }[]).map((r) => r.step);
   }
 
   // ---- series ------------------------------------------------------------------------------

@@ -42,11 +42,15 @@ async function startServe(dbPath: string): Promise<{ child: ChildProcess; launch
   return { child, launchUrl };
 }
 
-export const test = base.extend<{}, { workbench: Workbench }>({
+export const test = base.extend<{}, { workbench: Workbench; seedStore: { seed(dbPath: string): unknown } | null }>({
+  /** Writes runs into the fresh store before the server opens it (`test.use` in a spec file; an
+   * object, since Playwright would take a bare function for a fixture). */
+  seedStore: [null, { scope: 'worker', option: true }],
   workbench: [
-    async ({}, use) => {
+    async ({ seedStore }, use) => {
       const dir = mkdtempSync(join(tmpdir(), 'workbench-e2e-'));
       const dbPath = join(dir, 'runs.sqlite');
+      seedStore?.seed(dbPath);
       const { child, launchUrl } = await startServe(dbPath);
       const parsed = new URL(launchUrl);
       const token = parsed.searchParams.get('token')!;

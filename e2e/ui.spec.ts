@@ -229,7 +229,8 @@ test('the compare view stays responsive with 100 runs', async ({ page, workbench
     parentRunId: null,
     parentCheckpointId: null,
     error: null,
-    config: { task: { kind: 'parity', d: 20, p_cot: (i % 10) / 20, chain: 'full' }, ntp: { steps: 600 }, rl: { steps: 400, algorithm: 'grpo', temperature: 1 }, seed: i % 3 },
+    // STaR with the end-to-end reward: the runs the 2p/(1+p) overlay belongs to.
+    config: { task: { kind: 'parity', d: 20, p_cot: (i % 10) / 20, chain: 'full' }, ntp: { steps: 600 }, rl: { steps: 400, algorithm: 'star', reward: 'end-to-end', temperature: 1 }, seed: i % 3 },
     progress: null,
     last: {},
   }));

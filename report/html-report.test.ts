@@ -44,3 +44,31 @@ describe('renderComparisonReport', () => {
     expect(out.match(/<svg/g)?.length).toBe(1);
   });
 });
+
+describe('report summary and legend', () => {
+  it('reads the best step of the long share where its maximum was, not the last step', () => {
+    const run: RunDetail = {
+      ...detail(1, { name: 'long share' }),
+      // What the store reports: its own "best" rule has no goal for a share, so bestStep is the last step.
+      metrics: { 'eval/sampled_long_share': { last: 0.3, lastStep: 400, min: 0.2, minStep: 0, max: 0.55, maxStep: 300, bestStep: 400, count: 5 } },
+    };
+    const out = renderComparisonReport({ title: 'Best', runs: [run], series, keys: ['eval/sampled_long_share'], generatedAt: new Date(), appVersion: '0.1.0' });
+    expect(out).toMatch(/55\.0%\s*<span class="muted">\(300\)<\/span>/);
+    expect(out).not.toContain('(400)');
+  });
+
+  it('lists many lines in one legend table instead of an SVG legend that cannot page', () => {
+    const many = Array.from({ length: 10 }, (_, i) => detail(i + 1, { name: `sweep member ${i + 1}`, pCot: i / 20 }));
+    const manySeries: MetricSeries[] = many.map((r) => ({ runId: r.id, key: keys[0], x: [0, 100], y: [0.5, 0.6], min: [0.5, 0.6], max: [0.5, 0.6] }));
+    const out = renderComparisonReport({ title: 'Many', runs: many, series: manySeries, keys: [keys[0]], generatedAt: new Date(), appVersion: '0.1.0' });
+    const legend = /<table class="legend"[\s\S]*?<\/table>/.exec(out)?.[0] ?? '';
+    const svg = /<svg[\s\S]*?<\/svg>/.exec(out.slice(out.indexOf('<figure')))?.[0] ?? '';
+    for (const r of many) {
+      expect(legend).toContain(`${r.name} (#${r.id})`);
+      expect(svg).not.toContain(r.name);
+    }
+    // A few lines keep their legend inside the chart.
+    const few = renderComparisonReport({ title: 'Few', runs, series, keys, generatedAt: new Date(), appVersion: '0.1.0' });
+    expect(few).not.toContain('class="legend"');
+  });
+});

@@ -3,7 +3,7 @@
 // versions. Opens offline and prints cleanly. Shares chart building with the app's compare view.
 import * as echarts from 'echarts';
 import type { GroupSeries, MetricSeries, RunDetail } from '../api/types';
-import { buildChartOption, LIGHT_THEME } from '../vocabulary/charts/chart-options';
+import { buildChartOption, colorFor, LIGHT_THEME } from '../vocabulary/charts/chart-options';
 import { buildPanelSpec, lineUnits } from '../vocabulary/charts/compare-lines';
 import { diffConfigs, formatScalar } from '../vocabulary/config-paths';
 import { formatDuration, formatValue } from '../vocabulary/format';
@@ -18,17 +18,23 @@ export interface ComparisonReportInput {
   series: MetricSeries[];
   groups?: GroupSeries[];
   keys: string[];
+  band?: 'minmax' | 'std';
   generatedAt: Date;
   appVersion: string;
 }
 
 const CHART_WIDTH = 560;
+/** An SVG legend cannot page: past this many lines the names go into one HTML table instead. */
+const LEGEND_IN_CHART_MAX = 6;
 const CHART_HEIGHT = 320;
 
 export function renderComparisonReport(input: ComparisonReportInput): string {
   const { runs, keys } = input;
   const series = indexSeries(input.series);
   const grouped = (input.groups?.length ?? 0) > 0 ? input.groups! : null;
+  const band = input.band ?? 'minmax';
+  const lineCount = lineUnits(runs, keys[0] ?? '', grouped).length;
+  const legendInChart = lineCount <= LEGEND_IN_CHART_MAX;
 
   const charts = keys.map((key) => {
     const spec = buildPanelSpec({
@@ -36,18 +42,18 @@ export function renderComparisonReport(input: ComparisonReportInput): string {
       runs,
       series,
       groups: grouped,
-      band: 'minmax',
+      band,
       x: 'step',
       smoothing: 0,
       theme: LIGHT_THEME,
       showThreshold: true,
       showStar: false,
-      legend: true,
+      legend: legendInChart,
     });
     const svg = renderSvg(buildChartOption({ ...spec, animation: false }));
     return `<figure class="chart" data-key="${esc(key)}">${svg}<figcaption>${esc(spec.title)}${
       spec.lines.length === 0 ? ' — no data logged for these runs' : ''
-    }${grouped ? ' · seed groups: mean with min–max band' : ''}</figcaption></figure>`;
+    }${grouped ? ` · seed groups: mean with ${band === 'std' ? '±1 std' : 'min–max'} band` : ''}</figcaption></figure>`;
   });
 
   const diff = diffConfigs(runs.map((r) => r.config));
@@ -77,6 +83,7 @@ ${cspMetaTag(REPORT_CSP_META)}
 <section>
   <h2>Curves</h2>
   <p class="note">x axis: optimizer step (RL steps continue after NTP's; the dashed vertical line marks the switch). Long-share charts carry the 1/3 threshold below which greedy decoding stops short.</p>
+  ${legendInChart ? '' : legendTable(runs, keys[0] ?? '', grouped)}
   <div class="charts">${charts.join('\n')}</div>
 </section>
 
@@ -113,6 +120,17 @@ function renderSvg(option: echarts.EChartsCoreOption): string {
   }
 }
 
+/** One legend for every chart (colours follow the line's position in each). */
+function legendTable(runs: RunDetail[], key: string, groups: GroupSeries[] | null): string {
+  const palette = LIGHT_THEME.palette;
+  const rows = lineUnits(runs, key, groups).map((u, i) => {
+    const dashed = i >= palette.length && Math.floor(i / palette.length) % 2 === 1;
+    const swatch = `<svg width="22" height="8" aria-hidden="true"><line x1="1" y1="4" x2="21" y2="4" stroke="${esc(colorFor(i, LIGHT_THEME))}" stroke-width="3"${dashed ? ' stroke-dasharray="4 3"' : ''}/></svg>`;
+    return `<tr><td>${swatch}</td><td>${esc(u.label)}</td></tr>`;
+  });
+  return `<table class="legend" data-testid="report-legend"><thead><tr><th></th><th>line (${rows.length})</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function runsTable(runs: RunDetail[]): string {
   const rows = runs.map((r) => {
     const k = keyConfig(r.config);
@@ -133,11 +151,12 @@ function summaryTable(runs: RunDetail[], keys: string[], series: Map<string, Met
       const stored = r.metrics[key];
       const cell = summarize(s, info.direction, null);
       const last = stored?.last ?? cell.last?.y;
+      // The step of the extreme this report calls best (the store's bestStep follows its own rule).
       const best =
         info.direction === 'none'
           ? null
           : stored
-            ? { y: info.direction === 'max' ? stored.max : stored.min, x: stored.bestStep }
+            ? info.direction === 'max' ? { y: stored.max, x: stored.maxStep } : { y: stored.min, x: stored.minStep }
             : cell.best;
       return `<td class="num">${formatValue(last, key)}</td><td class="num">${best ? `${formatValue(best.y, key)} <span class="muted">(${best.x})</span>` : '—'}</td>`;
     });
@@ -168,6 +187,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .mono, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12px; }
 pre { background: #f6f8fa; padding: 12px; border-radius: 6px; overflow: auto; }
 .err { color: #cf222e; font-size: 12px; }
+table.legend { width: auto; margin-bottom: 12px; }
+table.legend td { padding: 1px 8px; border: none; }
 details { margin-top: 12px; }
 footer { margin: 32px 0 8px; color: #8c959f; font-size: 11px; }
 @media print { body { margin: 0; max-width: none; } .charts { grid-template-columns: 1fr 1fr; } figure.chart { padding: 0; } }

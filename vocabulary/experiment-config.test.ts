@@ -47,6 +47,24 @@ describe('experiment config', () => {
     expect(fromCkpt[0].path).toBe('ntp.steps');
   });
 
+  it('reports cross-field errors together with range errors, not after them', () => {
+    const byPath = Object.fromEntries(
+      errorsOf({ ...minimal, task: { ...minimal.task, p_cot: 1.5 }, model: { width: 130, heads: 4 }, ntp: { lr: -1 } }).map((e) => [e.path, e.message]),
+    );
+    expect(byPath['task.p_cot']).toBe('task.p_cot must be in [0,1], got 1.5');
+    expect(byPath['ntp.lr']).toMatch(/^ntp\.lr must be in/);
+    expect(byPath['model.heads']).toBe('model.heads must divide model.width (130), got 4');
+    // A cross check that reads a refused field is not judged on the default standing in for it.
+    const widthBad = errorsOf({ ...minimal, model: { width: 2.5, heads: 3 } }).map((e) => e.path);
+    expect(widthBad).toEqual(['model.width']);
+    // Unknown keys do not hide cross-field errors either.
+    const unknown = errorsOf({ ...minimal, model: { width: 130, heads: 4, depth: 3 } }).map((e) => e.path);
+    expect(unknown.sort()).toEqual(['model', 'model.heads']);
+    // The launch form validates a reactive proxy of its config (structuredClone would throw).
+    const proxied = new Proxy({ ...minimal, task: { ...minimal.task, p_cot: 1.5 } }, {});
+    expect(errorsOf(proxied).map((e) => e.path)).toEqual(['task.p_cot']);
+  });
+
   it('refuses absurd sizes with the estimated memory', () => {
     const errors = errorsOf({ ...minimal, model: { layers: 48, width: 4096, heads: 32 }, ntp: { batchSize: 4096 } });
     expect(errors[0].path).toBe('model');

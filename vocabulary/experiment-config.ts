@@ -230,48 +230,96 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** A check that spans fields, with the paths it reads (skipped while one of them has its own error). */
+interface CrossError extends ConfigError {
+  reads: string[];
+}
+
+/** The config's sections that parsed; a section absent here failed on its own. */
+type Sections = Partial<ExperimentConfig>;
+
 /** Checks that span fields (heads divide width, GRPO needs groups, ...) and the memory limit. */
-function crossChecks(c: ExperimentConfig): ConfigError[] {
-  const errors: ConfigError[] = [];
-  const add = (path: string, message: string) => errors.push({ path, message: `${path} ${message}` });
-  if (c.model.width % c.model.heads !== 0) {
-    add('model.heads', `must divide model.width (${c.model.width}), got ${c.model.heads}`);
+function crossChecks(c: Sections): CrossError[] {
+  const errors: CrossError[] = [];
+  const add = (path: string, reads: string[], message: string) => errors.push({ path, reads, message: `${path} ${message}` });
+  const { task, model, ntp, rl } = c;
+  if (model && model.width % model.heads !== 0) {
+    add('model.heads', ['model.heads', 'model.width'], `must divide model.width (${model.width}), got ${model.heads}`);
   }
-  if (c.task.kind === 'parity' && c.task.chain !== 'full' && c.task.chain.leap >= c.task.d) {
-    add('task.chain.leap', `must be below task.d (${c.task.d}), got ${c.task.chain.leap}`);
+  if (task?.kind === 'parity' && task.chain !== 'full' && task.chain.leap >= task.d) {
+    add('task.chain.leap', ['task.chain', 'task.d'], `must be below task.d (${task.d}), got ${task.chain.leap}`);
   }
-  if (c.rl) {
-    if (c.rl.algorithm === 'grpo' && c.rl.groupSize < 2) {
-      add('rl.groupSize', `must be at least 2 for GRPO (advantages are normalized within a group), got ${c.rl.groupSize}`);
+  if (rl) {
+    if (rl.algorithm === 'grpo' && rl.groupSize < 2) {
+      add('rl.groupSize', ['rl.algorithm', 'rl.groupSize'], `must be at least 2 for GRPO (advantages are normalized within a group), got ${rl.groupSize}`);
     }
-    if (c.rl.fromCheckpoint && c.ntp.steps > 0) {
-      add('ntp.steps', `must be 0 when rl.fromCheckpoint is set (RL starts from the stored checkpoint), got ${c.ntp.steps}`);
+    if (ntp && rl.fromCheckpoint && ntp.steps > 0) {
+      add('ntp.steps', ['rl.fromCheckpoint', 'ntp.steps'], `must be 0 when rl.fromCheckpoint is set (RL starts from the stored checkpoint), got ${ntp.steps}`);
     }
   }
-  if (!c.rl?.fromCheckpoint && c.ntp.steps === 0 && !c.rl) {
-    add('ntp.steps', 'must be positive when there is no RL phase, got 0');
+  if (ntp && rl === null && ntp.steps === 0) {
+    add('ntp.steps', ['ntp.steps', 'rl'], 'must be positive when there is no RL phase, got 0');
   }
-  const mem = estimateMemory(c);
-  if (mem.bytes > MEMORY_LIMIT_BYTES) {
+  const whole = experimentSchema.safeParse(c);
+  const mem = whole.success ? estimateMemory(whole.data) : null;
+  if (mem && mem.bytes > MEMORY_LIMIT_BYTES) {
     errors.push({
       path: 'model',
+      reads: ['model', 'task', 'ntp', 'rl', 'eval'],
       message: `model and batch sizes are too large: a training step would need about ${gib(mem.bytes)} (${(mem.params / 1e6).toFixed(1)}M parameters), more than the ${gib(MEMORY_LIMIT_BYTES)} limit; reduce model.width, model.layers, the batch sizes or task length`,
     });
   }
   return errors;
 }
 
+/** A copy of `input` without the values zod refused, so their defaults stand in. */
+function withoutRefused(input: Record<PropertyKey, unknown>, issues: readonly z.core.$ZodIssue[]): Record<PropertyKey, unknown> {
+  // JSON, not structuredClone: the launch form's config is a Svelte state proxy, which cannot be cloned.
+  const copy = JSON.parse(JSON.stringify(input)) as Record<PropertyKey, unknown>;
+  for (const issue of issues) {
+    const unknownKeys = issue.code === 'unrecognized_keys';
+    const parent = valueAt(copy, unknownKeys ? issue.path : issue.path.slice(0, -1));
+    if (parent === null || typeof parent !== 'object' || (!unknownKeys && issue.path.length === 0)) continue;
+    for (const name of unknownKeys ? issue.keys : [issue.path[issue.path.length - 1]!]) delete (parent as Record<PropertyKey, unknown>)[name];
+  }
+  return copy;
+}
+
+/** Each section parsed on its own, so one refused field does not hide the checks of the others. */
+function parseSections(input: Record<PropertyKey, unknown>): Sections {
+  const sections: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(experimentSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(input[key]);
+    if (r.success) sections[key] = r.data;
+  }
+  return sections as Sections;
+}
+
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
 export function validateConfig(input: unknown): ValidationResult {
   const parsed = experimentSchema.safeParse(input);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return { path, message: issueMessage(path, issue, input) };
-    });
-    return { ok: false, errors };
+  if (parsed.success) {
+    const errors = crossChecks(parsed.data).map(({ path, message }) => ({ path, message }));
+    return errors.length ? { ok: false, errors } : { ok: true, config: parsed.data };
   }
-  const errors = crossChecks(parsed.data);
-  return errors.length ? { ok: false, errors } : { ok: true, config: parsed.data };
+  const errors: ConfigError[] = parsed.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return { path, message: issueMessage(path, issue, input) };
+  });
+  // Report the cross-field errors too, all at once: run them on the sections that parse once the
+  // refused values are dropped, keeping only those that read none of the refused fields.
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    // An unknown key refuses only itself, not the section that holds it.
+    const refused = parsed.error.issues.flatMap((issue) => {
+      const at = issue.path.map(String);
+      return issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...at, k].join('.')) : [at.join('.')];
+    });
+    for (const e of crossChecks(parseSections(withoutRefused(input as Record<PropertyKey, unknown>, parsed.error.issues)))) {
+      if (!e.reads.some((r) => refused.some((p) => p === '' || overlaps(r, p)))) errors.push({ path: e.path, message: e.message });
+    }
+  }
+  return { ok: false, errors };
 }
 
 /** Like validateConfig but throws one Error listing every field error. */

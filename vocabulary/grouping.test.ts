@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupRuns } from './grouping';
+import { groupRuns, unitConfigDiff } from './grouping';
 import { makeRun } from './testing/run-fixtures';
 
 describe('groupRuns', () => {
@@ -20,5 +20,14 @@ describe('groupRuns', () => {
     const groups = groupRuns([makeRun(1, { name: 'headline seed=1' }), makeRun(2, { name: 'headline seed=2', seed: 2 })]);
     expect(groups).toHaveLength(1);
     expect(groups[0].label).toBe('headline (2 seeds)');
+  });
+});
+
+describe('unitConfigDiff', () => {
+  it('lists a seed group’s seeds in its seed cell', () => {
+    const groups = groupRuns([makeRun(1, { seed: 0 }), makeRun(2, { seed: 2 }), makeRun(3, { pCot: 0.5, seed: 1 })]);
+    const rows = unitConfigDiff(groups.map((g) => g.runs));
+    expect(rows.find((r) => r.path === 'seed')?.values).toEqual(['{0,2}', 1]);
+    expect(rows.find((r) => r.path === 'task.p_cot')?.values).toEqual([0.25, 0.5]);
   });
 });

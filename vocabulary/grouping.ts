@@ -1,7 +1,7 @@
 // Seeds of one config share a group key (hash of the config without the seed). Grouping turns a
 // selection of runs into groups, labelled by what sets them apart from each other.
 import type { RunSummary } from './runs';
-import { diffConfigs, formatScalar } from './config-paths';
+import { diffConfigs, formatScalar, type ConfigDiffRow } from './config-paths';
 
 export interface RunGroup {
   groupKey: string;
@@ -43,4 +43,11 @@ export function groupLabels(groups: readonly (readonly RunSummary[])[]): string[
     const parts = rows.slice(0, 4).map((r) => `${r.path.split('.').pop()}=${formatScalar(r.values[i])}`);
     return `${parts.join(' · ')} (${seeds})`;
   });
+}
+
+/** How the configs of line units (runs or seed groups) differ; a group's seed cell lists its seeds, `{0,2}`. */
+export function unitConfigDiff(units: readonly (readonly RunSummary[])[]): ConfigDiffRow[] {
+  return diffConfigs(
+    units.map((runs) => (runs.length > 1 ? { ...runs[0].config, seed: `{${runs.map((r) => r.seed).join(',')}}` } : runs[0]?.config)),
+  );
 }

@@ -28,6 +28,9 @@ export const METRIC = {
   /** Share of prompts whose greedy choice after the first long token continues the long form. */
   branchContinueGreedy: 'branch/continue_greedy_share',
   // RL rollouts
+  /** The RL update's objective (policy-gradient surrogate, or STaR's loss on the kept samples);
+   * it is not NTP's cross-entropy and may be negative, so it has its own key. */
+  rlLoss: 'rl/loss',
   rewardMean: 'reward',
   rewardStd: 'reward_std',
   fracRewardZeroStd: 'frac_reward_zero_std',

@@ -54,6 +54,9 @@ export interface MetricSummary {
   max: number;
   /** Step of the best value (max for accuracies and rewards, min for losses). */
   bestStep: number;
+  /** Steps of the extremes, so a reader that judges "best" its own way reads the matching step. */
+  minStep: number;
+  maxStep: number;
   count: number;
 }
 

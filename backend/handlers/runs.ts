@@ -10,7 +10,7 @@ import { defaultRunName } from '../../vocabulary/run-names';
 
 type RunHandlers = Pick<
   Handlers,
-  'runs/list' | 'runs/get' | 'runs/start' | 'runs/branch' | 'runs/stop' | 'runs/resume' | 'runs/update' | 'runs/delete' | 'runs/checkpoints' | 'runs/samples'
+  'runs/list' | 'runs/get' | 'runs/start' | 'runs/branch' | 'runs/stop' | 'runs/resume' | 'runs/update' | 'runs/delete' | 'runs/checkpoints' | 'runs/samples' | 'runs/sampleSteps'
 >;
 
 /** A failed expansion as the API error it is: too large or a bad path is the request's fault, a bad value the config's. */
@@ -120,9 +120,13 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
       return { deleted };
     },
     'runs/checkpoints': ({ id }) => toRunDetail(requireRun(id)).checkpoints,
-    'runs/samples': ({ id, limit }) => {
+    'runs/sampleSteps': ({ id }) => {
       requireRun(id);
-      return store.listSamples(id, { limit: limit ?? 50 }).map(({ phase, step, kind, prompt, response, correct, length }) => ({ phase, step, kind, prompt, response, correct, length }));
+      return store.sampleSteps(id);
+    },
+    'runs/samples': ({ id, limit, step }) => {
+      requireRun(id);
+      return store.listSamples(id, { limit: limit ?? 50, step }).map(({ phase, step, kind, prompt, response, correct, length }) => ({ phase, step, kind, prompt, response, correct, length }));
     },
   } satisfies RunHandlers;
 }

@@ -61,6 +61,9 @@ describe('runExperiment', () => {
 
     // RL: every metric every step, steps continuing after NTP's
     for (const key of RL_KEYS) expect(sink.series(key, 'rl').map((r) => r.step), key).toEqual([301, 302, 303, 304, 305, 306, 307, 308]);
+    // RL's objective is logged apart from NTP's cross-entropy, so no chart joins the two
+    expect(sink.series(METRIC.loss, 'rl')).toEqual([]);
+    expect(sink.series(METRIC.rlLoss, 'rl').length).toBeGreaterThan(0);
     const long = sink.series(METRIC.longShare, 'rl').map((r) => r.value);
     const first = (long[0] + long[1]) / 2;
     const last = (long[6] + long[7]) / 2;

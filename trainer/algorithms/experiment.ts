@@ -245,7 +245,9 @@ export async function runExperiment(
           const r = await trainer.step(i);
           globalStep++;
           samplesSeen += cfg.promptsPerStep * cfg.groupSize;
-          const values: Record<string, number> = { ...r.metrics, [METRIC.stepTimeMs]: performance.now() - t0 };
+          // RL's objective is a surrogate (or STaR's loss on kept samples), not NTP's cross-entropy: its own key.
+          const { [METRIC.loss]: objective, ...rest } = r.metrics;
+          const values: Record<string, number> = { ...rest, ...(objective === undefined ? {} : { [METRIC.rlLoss]: objective }), [METRIC.stepTimeMs]: performance.now() - t0 };
           if (r.rollouts.length) sink.samples(r.rollouts.map((s) => ({ ...s, phase: 'rl' as const, step: globalStep })));
           await finishStep('rl', done, cfg, clock, values, trainer);
           await yieldToEventLoop();

@@ -2,6 +2,7 @@
 // (server-side SVG). Pure: no DOM, so the report renders from Node.
 import type { EChartsOption, SeriesOption } from 'echarts';
 import { ema } from './smoothing';
+import { niceCeil, niceFloor } from './axis';
 
 export interface ChartTheme {
   dark: boolean;
@@ -71,6 +72,10 @@ export interface ChartSpec {
   overlays?: ChartOverlay[];
   /** The summary table's "at step": a thin vertical line where its values are read. */
   markX?: number | null;
+  /** Start the x axis where the data starts (RL-only metrics), not at 0. */
+  xFromData?: boolean;
+  /** End of the x axis, shared by the charts of one view; by default the data's end, rounded up. */
+  xMax?: number;
   theme: ChartTheme;
   legend?: boolean;
   animation?: boolean;
@@ -217,8 +222,8 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       nameLocation: 'middle',
       nameGap: 24,
       nameTextStyle: { color: theme.muted, fontSize: 11 },
-      min: (v: { min: number }) => Math.min(0, v.min),
-      max: 'dataMax',
+      min: spec.xFromData ? (v: { min: number }) => niceFloor(v.min) : (v: { min: number }) => Math.min(0, v.min),
+      max: spec.xMax ?? ((v: { max: number }) => niceCeil(v.max)),
       axisLine: { lineStyle: { color: theme.axis } },
       axisTick: { lineStyle: { color: theme.axis } },
       axisLabel: { color: theme.muted, fontSize: 11, hideOverlap: true },

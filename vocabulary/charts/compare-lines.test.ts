@@ -25,6 +25,8 @@ const group: GroupSeries = {
   max: [0.3, 0.3, 0.95],
   std: [0.05, 0.05, 0.05],
 };
+// The STaR overlay belongs to STaR runs with the end-to-end reward.
+const starRuns = runs.map((r) => ({ ...r, config: { ...r.config, rl: { ...r.config.rl!, algorithm: 'star' as const, reward: 'end-to-end' as const } } }));
 const base = { key, runs, series: indexSeries(series), band: 'minmax' as const, x: 'step' as const, smoothing: 0, theme: LIGHT_THEME, showThreshold: true, showStar: true };
 
 describe('buildPanelSpec', () => {
@@ -37,7 +39,7 @@ describe('buildPanelSpec', () => {
   });
 
   it('adds the STaR recursion from each run’s long share at the RL start', () => {
-    const spec = buildPanelSpec(base);
+    const spec = buildPanelSpec({ ...base, runs: starRuns });
     expect(spec.overlays).toHaveLength(3);
     const o = spec.overlays![0];
     expect(o.points[0]).toEqual([300, 0.25]);
@@ -63,13 +65,28 @@ describe('buildPanelSpec', () => {
   });
 
   it('marks a branched run’s RL start at its first logged step', () => {
-    const branched = makeRun(9, { name: 'branch' });
+    const branched = makeRun(9, { name: 'branch', algorithm: 'star' });
     (branched.config as unknown as { ntp: { steps: number }; rl: Record<string, unknown> }).ntp.steps = 0;
     (branched.config as unknown as { rl: Record<string, unknown> }).rl.fromCheckpoint = { runId: 1, checkpointId: 2 };
     const s: MetricSeries = { runId: 9, key, x: [40, 41, 42], y: [0.25, 0.4, 0.6], min: [0.25, 0.4, 0.6], max: [0.25, 0.4, 0.6] };
     const spec = buildPanelSpec({ ...base, runs: [branched], series: indexSeries([s]) });
     expect(spec.phaseBoundaries).toEqual([40]);
     expect(spec.overlays![0].points[0]).toEqual([40, 0.25]);
+  });
+
+  it('draws the STaR recursion only over STaR runs with the end-to-end reward', () => {
+    const mixed = [starRuns[0], runs[1], { ...starRuns[2], config: { ...starRuns[2].config, rl: { ...starRuns[2].config.rl!, reward: 'chain' as const } } }];
+    const spec = buildPanelSpec({ ...base, runs: mixed });
+    expect(spec.overlays!.map((o) => o.name)).toEqual(['STaR 2p/(1+p) from a (#1)']);
+    expect(buildPanelSpec(base).overlays).toEqual([]);
+  });
+
+  it('starts an RL-only metric’s x axis at its data, without the NTP | RL divider', () => {
+    const reward: MetricSeries[] = runs.map((r) => ({ runId: r.id, key: 'reward', x: [301, 350, 400], y: [0.5, 0.7, 0.9], min: [0.5, 0.7, 0.9], max: [0.5, 0.7, 0.9] }));
+    const spec = buildPanelSpec({ ...base, key: 'reward', series: indexSeries(reward) });
+    expect(spec.xFromData).toBe(true);
+    expect(spec.phaseBoundaries).toEqual([]);
+    expect(buildPanelSpec(base).xFromData).toBe(false);
   });
 
   it('hides lines without moving the colours of the others', () => {

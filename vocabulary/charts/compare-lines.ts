@@ -6,6 +6,7 @@ import { colorFor, type ChartLine, type ChartOverlay, type ChartSpec, type Chart
 import { groupRuns } from '../grouping';
 import { metricInfo } from './metric-catalog';
 import { runLabel } from '../run-fields';
+import { getPath } from '../config-paths';
 import { branchStart, phaseBoundary, seriesId, uniqueBoundaries, valueAt, X_LABELS, type XAxisKind } from './series';
 import { LONG_SHARE_THRESHOLD, starOverlay } from './theory';
 import { branchReferences, xExtent } from './branch-references';
@@ -70,7 +71,7 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
     }
     lines.push({ id: unit.id, name: unit.label, color, x: xs, y: ys, band, dashed });
 
-    if (input.showStar && info.longShare && input.x === 'step' && overlays.length < 6) {
+    if (input.showStar && info.longShare && input.x === 'step' && followsStarRecursion(unit.runs[0].config) && overlays.length < 6) {
       const boundary = phaseBoundary(unit.runs[0].config, 'step') ?? branchStart(unit.runs[0].config, [{ x: xs }]);
       const p0 = boundary == null ? null : valueAt({ x: xs, y: ys }, boundary);
       const end = xs[xs.length - 1];
@@ -87,7 +88,9 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
     percent: info.percent,
     lines,
     smoothing: input.smoothing,
-    phaseBoundaries: uniqueBoundaries(
+    // An RL-only metric's chart is all RL: its axis starts at the RL start and needs no divider.
+    xFromData: info.rlOnly,
+    phaseBoundaries: info.rlOnly ? [] : uniqueBoundaries(
       input.runs.map((r) => {
         const s = input.series.get(seriesId(r.id, input.key));
         return phaseBoundary(r.config, input.x) ?? (input.x === 'step' && s ? branchStart(r.config, [s]) : null);
@@ -99,6 +102,11 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
     theme: input.theme,
     legend: input.legend,
   };
+}
+
+/** The 2p/(1+p) recursion is STaR's with the end-to-end reward (SCIENCE.md); other RL has no such law. */
+export function followsStarRecursion(config: unknown): boolean {
+  return getPath(config, 'rl.algorithm') === 'star' && (getPath(config, 'rl.reward') ?? 'end-to-end') === 'end-to-end';
 }
 
 function stdBand(g: GroupSeries): { lower: number[]; upper: number[] } {

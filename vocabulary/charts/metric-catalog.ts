@@ -12,6 +12,8 @@ export interface MetricInfo {
   longShare: boolean;
   /** One of the mechanism's branch probabilities: charts carry its theory line and the 1/2 boundary. */
   branch?: 'start' | 'continue' | 'greedy-continue';
+  /** Logged in the RL phase only: its x axis starts where the data does, not at step 0. */
+  rlOnly: boolean;
 }
 
 const m = (key: string, label: string, direction: MetricInfo['direction'], percent = false, longShare = false): MetricInfo => ({
@@ -20,20 +22,29 @@ const m = (key: string, label: string, direction: MetricInfo['direction'], perce
   direction,
   percent,
   longShare,
+  rlOnly: RL_ONLY.has(key),
 });
+
+const RL_ONLY = new Set<string>([
+  METRIC.rlLoss, METRIC.rewardMean, METRIC.rewardStd, METRIC.fracRewardZeroStd, METRIC.lengthMean, METRIC.lengthMin,
+  METRIC.lengthMax, METRIC.truncatedRatio, METRIC.longShare, METRIC.entropy, METRIC.kl, METRIC.clipRatio,
+]);
 
 export const METRICS: MetricInfo[] = [
   m(METRIC.greedyAccuracy, 'Greedy accuracy', 'max', true),
   m(METRIC.sampledAccuracy, 'Sampled accuracy', 'max', true),
-  m(METRIC.greedyLengthMedian, 'Response length (median, greedy)', 'none'),
-  m(METRIC.greedyLengthMean, 'Response length (mean, greedy)', 'none'),
+  // Longer is the goal here: the chain (length d) is what generalizes, so "best" is the longest.
+  m(METRIC.greedyLengthMedian, 'Response length (median, greedy)', 'max'),
+  m(METRIC.greedyLengthMean, 'Response length (mean, greedy)', 'max'),
   m(METRIC.sampledLongShare, 'Long-response share (sampled)', 'max', true, true),
   m(METRIC.greedyLongShare, 'Long-response share (greedy)', 'max', true, true),
   m(METRIC.truncatedShare, 'Truncated share (eval)', 'min', true),
   { ...m(METRIC.branchStartLong, 'P(start long form)', 'none', true), branch: 'start' },
   { ...m(METRIC.branchContinue, 'P(continue long form | first token)', 'none', true), branch: 'continue' },
   { ...m(METRIC.branchContinueGreedy, 'Greedy continues the long form', 'none', true), branch: 'greedy-continue' },
-  m(METRIC.loss, 'Loss', 'min'),
+  m(METRIC.loss, 'Loss (NTP cross-entropy)', 'min'),
+  // A surrogate's value says nothing about quality (it may be negative): no "best".
+  m(METRIC.rlLoss, 'RL objective (surrogate loss)', 'none'),
   m(METRIC.rewardMean, 'Reward (mean)', 'max'),
   m(METRIC.rewardStd, 'Reward std', 'none'),
   m(METRIC.fracRewardZeroStd, 'Groups with equal rewards', 'none', true),
@@ -60,6 +71,7 @@ export function metricInfo(key: string): MetricInfo {
       direction: /loss/.test(key) ? 'min' : /accuracy|reward$/.test(key) ? 'max' : 'none',
       percent: /accuracy|share|ratio/.test(key),
       longShare: /long_share/.test(key),
+      rlOnly: false,
     }
   );
 }
@@ -69,7 +81,8 @@ export const DEFAULT_COMPARE_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthM
 
 /** What the live view of one run shows. Several keys on one chart share its panel; `names` label them. */
 export const LIVE_PANELS: { title: string; keys: string[]; names: string[]; percent: boolean }[] = [
-  { title: 'Loss', keys: [METRIC.loss], names: ['loss'], percent: false },
+  { title: 'Loss', keys: [METRIC.loss], names: ['NTP cross-entropy'], percent: false },
+  { title: 'RL objective', keys: [METRIC.rlLoss], names: ['surrogate loss'], percent: false },
   { title: 'Accuracy', keys: [METRIC.greedyAccuracy, METRIC.sampledAccuracy], names: ['greedy', 'sampled'], percent: true },
   {
     title: 'Response length',

@@ -18,10 +18,15 @@ export interface KeyLike {
   target: EventTarget | null;
 }
 
+// Inputs that take characters; a focused checkbox, radio, range or button does not.
+const TEXT_INPUTS = new Set(['text', 'search', 'number', 'email', 'password', 'tel', 'url', 'date', 'datetime-local', 'month', 'time', 'week']);
+
+/** Whether a key press goes into a text field (a focused checkbox or select takes no letters). */
 function isTyping(target: EventTarget | null): boolean {
-  const el = target as { tagName?: string; isContentEditable?: boolean } | null;
+  const el = target as { tagName?: string; isContentEditable?: boolean; type?: string } | null;
   if (!el || !el.tagName) return false;
-  return el.isContentEditable === true || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+  if (el.isContentEditable === true || el.tagName === 'TEXTAREA') return true;
+  return el.tagName === 'INPUT' && TEXT_INPUTS.has((el.type ?? 'text').toLowerCase());
 }
 
 export function shortcutFor(e: KeyLike): Shortcut | null {
@@ -35,7 +40,7 @@ export const SHORTCUT_HELP: [string, string][] = [
   ['n', 'New run'],
   ['/', 'Search runs'],
   ['c', 'Compare selected runs'],
-  ['r', 'Runs table'],
+  ['r', 'Runs table (focused, for the arrow keys)'],
   ['↑ ↓ / j k', 'Move in the runs table'],
   ['Space', 'Select the run under the cursor'],
   ['Enter', 'Open the run under the cursor'],

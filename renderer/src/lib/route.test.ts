@@ -8,6 +8,13 @@ describe('routes', () => {
     for (const r of routes) expect(parseRoute(formatRoute(r))).toEqual(r);
   });
 
+  it('carries the checkpoint a Branch RL link chose', () => {
+    const route: Route = { view: 'launch', branchFrom: 4, checkpoint: 17 };
+    expect(formatRoute(route)).toBe('#/launch?branch=4&checkpoint=17');
+    expect(parseRoute('#/launch?branch=4&checkpoint=17')).toEqual(route);
+    expect(parseRoute('#/launch?branch=4&checkpoint=x')).toEqual({ view: 'launch', branchFrom: 4 });
+  });
+
   it('falls back to the runs table on nonsense', () => {
     expect(parseRoute('')).toEqual({ view: 'runs' });
     expect(parseRoute('#/run/abc')).toEqual({ view: 'runs' });

@@ -1,7 +1,7 @@
 // Hash routes, so views survive a reload and the back button works without a router library.
 export type Route =
   | { view: 'runs' }
-  | { view: 'launch'; branchFrom?: number }
+  | { view: 'launch'; branchFrom?: number; checkpoint?: number }
   | { view: 'run'; id: number }
   | { view: 'compare'; ids: number[] };
 
@@ -11,8 +11,10 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean);
   switch (parts[0]) {
     case 'launch': {
-      const from = Number(params.get('branch'));
-      return Number.isInteger(from) && from > 0 ? { view: 'launch', branchFrom: from } : { view: 'launch' };
+      const from = positive(params.get('branch'));
+      const checkpoint = positive(params.get('checkpoint'));
+      if (from == null) return { view: 'launch' };
+      return checkpoint == null ? { view: 'launch', branchFrom: from } : { view: 'launch', branchFrom: from, checkpoint };
     }
     case 'run': {
       const id = Number(parts[1]);
@@ -30,12 +32,18 @@ export function formatRoute(route: Route): string {
     case 'runs':
       return '#/runs';
     case 'launch':
-      return route.branchFrom ? `#/launch?branch=${route.branchFrom}` : '#/launch';
+      if (!route.branchFrom) return '#/launch';
+      return `#/launch?branch=${route.branchFrom}${route.checkpoint ? `&checkpoint=${route.checkpoint}` : ''}`;
     case 'run':
       return `#/run/${route.id}`;
     case 'compare':
       return route.ids.length ? `#/compare?ids=${route.ids.join(',')}` : '#/compare';
   }
+}
+
+function positive(text: string | null): number | null {
+  const n = Number(text);
+  return text != null && Number.isInteger(n) && n > 0 ? n : null;
 }
 
 function parseIds(text: string): number[] {

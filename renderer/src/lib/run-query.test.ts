@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allTags, filterRuns, matchesText, sortRuns } from './run-query';
+import { allTags, filterRuns, matchesText, runDuration, sortRuns } from './run-query';
 import { keyConfig, progressFraction } from '../../../vocabulary/run-fields';
 import { makeRun } from '../../../vocabulary/testing/run-fixtures';
 
@@ -18,6 +18,22 @@ describe('run query', () => {
     expect(matchesText(runs[1], '#2')).toBe(true);
   });
 
+  it('compares config values and last metric values with > >= < <= !=', () => {
+    const ids = (text: string) => runs.filter((r) => matchesText(r, text)).map((r) => r.id);
+    expect(ids('p_cot>0.3')).toEqual([2]);
+    expect(ids('p_cot<=0.25')).toEqual([1, 3]);
+    expect(ids('task.p_cot!=0.25')).toEqual([2]);
+    expect(ids('greedy_acc>=0.9')).toEqual([2]);
+    expect(ids('eval/greedy_accuracy<0.9')).toEqual([1]);
+    expect(ids('greedy_accuracy=0.5')).toEqual([1]);
+    // Combined with other terms; a comparison with a name nothing has matches nothing.
+    expect(ids('p_cot<0.3 paper greedy_acc>0.4')).toEqual([1]);
+    expect(ids('nosuchkey>1')).toEqual([]);
+    expect(ids('p_cot>abc')).toEqual([]);
+    // Text values still compare by equality.
+    expect(ids('algorithm!=grpo')).toEqual([3]);
+  });
+
   it('filters by status and by all chosen tags', () => {
     expect(filterRuns(runs, { text: '', statuses: ['running', 'failed'], tags: [] }).map((r) => r.id)).toEqual([2, 3]);
     expect(filterRuns(runs, { text: '', statuses: [], tags: ['paper', 'sweep'] }).map((r) => r.id)).toEqual([3]);
@@ -29,6 +45,18 @@ describe('run query', () => {
     expect(sortRuns(runs, { key: 'accuracy', dir: 'asc' }).map((r) => r.id)).toEqual([1, 2, 3]);
     expect(sortRuns(runs, { key: 'pCot', dir: 'desc' }).map((r) => r.id)).toEqual([2, 1, 3]);
     expect(sortRuns(runs, { key: 'name', dir: 'asc' }).map((r) => r.id)).toEqual([2, 1, 3]);
+  });
+
+  it('sorts by seed and by duration, unfinished runs last', () => {
+    const timed = [
+      makeRun(1, { seed: 2, startedAt: 1000, finishedAt: 61_000 }),
+      makeRun(2, { seed: 0, startedAt: 1000, finishedAt: null }),
+      makeRun(3, { seed: 1, startedAt: 1000, finishedAt: 11_000 }),
+    ];
+    expect(sortRuns(timed, { key: 'seed', dir: 'asc' }).map((r) => r.id)).toEqual([2, 3, 1]);
+    expect(sortRuns(timed, { key: 'duration', dir: 'desc' }).map((r) => r.id)).toEqual([1, 3, 2]);
+    expect(runDuration(timed[0])).toBe(60);
+    expect(runDuration(timed[1])).toBeNull();
   });
 
   it('reads key config and progress defensively', () => {

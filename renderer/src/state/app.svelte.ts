@@ -117,6 +117,9 @@ export class AppState {
   }
 
   private setRoute(route: Route): void {
+    // navigate() sets the hash, whose hashchange comes back here with an equal route: keeping the
+    // same object spares every view keyed on it a second load.
+    if (formatRoute(route) === formatRoute(this.route)) return;
     this.route = route;
     // Remember the last comparison, so the Compare tab returns to it.
     if (route.view === 'compare' && route.ids.length) this.compare.ids = route.ids;

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { LIVE_PANELS, metricInfo } from './metric-catalog';
+import { summarize } from './series';
+import { METRIC } from '../metric-keys';
+
+describe('metric catalog', () => {
+  it('keeps NTP cross-entropy and the RL surrogate apart, with no "best" for the surrogate', () => {
+    expect(metricInfo(METRIC.loss).direction).toBe('min');
+    expect(metricInfo(METRIC.rlLoss).direction).toBe('none');
+    const loss = LIVE_PANELS.find((p) => p.title === 'Loss')!;
+    expect(loss.keys).toEqual([METRIC.loss]);
+    expect(LIVE_PANELS.some((p) => p.keys.includes(METRIC.rlLoss))).toBe(true);
+  });
+
+  it('marks RL-only metrics so their charts start at the RL start', () => {
+    expect(metricInfo(METRIC.rewardMean).rlOnly).toBe(true);
+    expect(metricInfo(METRIC.rlLoss).rlOnly).toBe(true);
+    expect(metricInfo(METRIC.greedyAccuracy).rlOnly).toBe(false);
+    expect(metricInfo(METRIC.loss).rlOnly).toBe(false);
+  });
+
+  it('gives the response length a best (the longest), so the summary table fills it', () => {
+    const s = { runId: 1, key: METRIC.greedyLengthMedian, x: [0, 100, 200], y: [1, 20, 18], min: [1, 20, 18], max: [1, 20, 18] };
+    expect(summarize(s, metricInfo(METRIC.greedyLengthMedian).direction, null).best).toEqual({ x: 100, y: 20 });
+  });
+});
