@@ -85,19 +85,19 @@ function parityPrompts(n: number, seed: number): Int32Array[] {
   return Array.from({ length: n }, () => Int32Array.from({ length: PROMPT_LEN }, (_, j) => (j === PROMPT_LEN - 1 ? 2 : bit())));
 }
 
-function samplingTokensPerSec(model: GPT, cached: boolean, rows: number): number {
+async function samplingTokensPerSec(model: GPT, cached: boolean, rows: number): Promise<number> {
   const prompts = parityPrompts(rows, 7);
   // eosId -1 is never produced, so every row runs the full length and both paths do equal work.
   const opts: GenerateOptions = { maxNewTokens: NEW_TOKENS, temperature: 1, eosId: -1, seed: 3 };
   const gen = cached ? generate : generateUncached;
-  gen(model, prompts.slice(0, 8), opts); // warm up kernels and masks
+  await gen(model, prompts.slice(0, 8), opts); // warm up kernels and masks
   const t0 = performance.now();
-  gen(model, prompts, opts);
+  await gen(model, prompts, opts);
   return (rows * NEW_TOKENS) / ((performance.now() - t0) / 1000);
 }
 
 /** One RL step as the trainer does it: sample groups with the cache, then a REINFORCE-style update. */
-function rlStepTimes(model: GPT, steps: number): { rolloutMs: number[]; updateMs: number[] } {
+async function rlStepTimes(model: GPT, steps: number): Promise<{ rolloutMs: number[]; updateMs: number[] }> {
   const prompts = 32;
   const group = 8;
   const opt = tf.train.adam(1e-4);
@@ -106,7 +106,7 @@ function rlStepTimes(model: GPT, steps: number): { rolloutMs: number[]; updateMs
   for (let s = 0; s < steps + 1; s++) {
     const t0 = performance.now();
     const ps = parityPrompts(prompts, 100 + s).flatMap((p) => Array.from({ length: group }, () => p));
-    const g = generate(model, ps, { maxNewTokens: NEW_TOKENS, temperature: 1, eosId: 3, seed: s + 1 });
+    const g = await generate(model, ps, { maxNewTokens: NEW_TOKENS, temperature: 1, eosId: 3, seed: s + 1 });
     const t1 = performance.now();
     // sequences = prompt + response (+EOS), right-padded; advantages +-1 at random stand in for rewards
     const L = PROMPT_LEN + NEW_TOKENS;
@@ -248,12 +248,12 @@ async function main(): Promise<void> {
     }
   }
 
-  const cachedTps = samplingTokensPerSec(model, true, 256);
-  const uncachedTps = samplingTokensPerSec(model, false, 256);
+  const cachedTps = await samplingTokensPerSec(model, true, 256);
+  const uncachedTps = await samplingTokensPerSec(model, false, 256);
   const cachedSamplingSpeedup = cachedTps / uncachedTps;
   log(`sampling 256 rows, ${PROMPT_LEN}-token prompt, ${NEW_TOKENS} new tokens: cached ${Math.round(cachedTps)} tok/s, uncached ${Math.round(uncachedTps)} tok/s (${round(cachedSamplingSpeedup, 2)}x)`);
 
-  const rl = rlStepTimes(model, 3);
+  const rl = await rlStepTimes(model, 3);
   const rlRolloutMs = median(rl.rolloutMs);
   const rlUpdateMs = median(rl.updateMs);
   const rlStepMs = rlRolloutMs + rlUpdateMs;

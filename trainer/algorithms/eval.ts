@@ -43,7 +43,7 @@ async function generateScored(
   temperature: number,
   opts: EvalOptions,
 ): Promise<Scored> {
-  const out = generate(model, prompts.map((e) => e.prompt), {
+  const out = await generate(model, prompts.map((e) => e.prompt), {
     maxNewTokens: opts.maxNewTokens,
     temperature,
     eosId: task.eosId,

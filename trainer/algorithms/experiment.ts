@@ -168,10 +168,10 @@ export async function runExperiment(
     if (out.samples.length) sink.samples(out.samples.map((s) => ({ ...s, phase, step })));
     return out;
   };
-  const saveCheckpoint = (phase: Phase, step: number) => {
+  const saveCheckpoint = async (phase: Phase, step: number) => {
     const wallTime = (performance.now() - runStart) / 1000;
     const meta: CheckpointMeta = { format: 'gpt-v1', modelConfig: model.config, config, phase, step, samplesSeen, wallTime };
-    const id = sink.checkpoint({ phase, step, bytes: model.toBytes(), meta });
+    const id = sink.checkpoint({ phase, step, bytes: await model.toBytesAsync(), meta });
     sink.checkpointSaved?.({ id, phase, step });
   };
 
@@ -191,7 +191,7 @@ export async function runExperiment(
     }
     log(phase, globalStep, values, clock.wallTime());
     if (cfg.checkpointEvery > 0 ? due(done, cfg.checkpointEvery, cfg.steps) : done === cfg.steps) {
-      saveCheckpoint(phase, globalStep);
+      await saveCheckpoint(phase, globalStep);
     }
     if (clock.shouldReport(evalNow || done === cfg.steps)) {
       const rate = clock.rate(done);
@@ -218,7 +218,7 @@ export async function runExperiment(
           const t0 = performance.now();
           const done = i + 1;
           const logNow = done % logEvery === 0 || done === cfg.steps;
-          const r = trainer.step(i, logNow);
+          const r = await trainer.step(i, logNow);
           globalStep++;
           samplesSeen += cfg.batchSize;
           tokensSeen += r.tokens;
@@ -243,7 +243,7 @@ export async function runExperiment(
     // ---- RL ----
     if (config.rl && config.rl.steps > 0 && !stopped()) {
       const cfg = config.rl;
-      const ref = resume?.ref ?? GPT.fromBytes(model.toBytes());
+      const ref = resume?.ref ?? GPT.fromBytes(await model.toBytesAsync());
       const trainer = new RlTrainer(model, ref, task, cfg, {
         maxNewTokens: cap,
         seed: config.seed,

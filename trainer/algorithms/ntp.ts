@@ -33,7 +33,7 @@ export class NtpTrainer {
   }
 
   /** One update on a fresh batch; `step` is 0-based within the phase. */
-  step(step: number, readBack: boolean): NtpStepResult {
+  async step(step: number, readBack: boolean): Promise<NtpStepResult> {
     const lr = getLr(step, this.cfg);
     const examples = this.task.sampleBatch(this.rng, this.cfg.batchSize);
     const packed = packSequences(
@@ -50,7 +50,7 @@ export class NtpTrainer {
         r.gradNorm.dispose();
         return { lr, tokens: packed.tokens };
       }
-      const v = readAndDispose({ loss: r.loss, gradNorm: r.gradNorm });
+      const v = await readAndDispose({ loss: r.loss, gradNorm: r.gradNorm });
       return { lr, tokens: packed.tokens, loss: v.loss, gradNorm: v.gradNorm };
     } finally {
       disposeBatch(batch);

@@ -56,13 +56,13 @@ export async function runBackendTrial(opts: BackendTrialOptions): Promise<Backen
   const ntp = new NtpTrainer(model, task, { ...config.ntp, steps: opts.warmup + opts.ntpSteps }, config.seed);
   for (let i = 0; i < opts.warmup + opts.ntpSteps; i++) {
     const t0 = performance.now();
-    const r = ntp.step(i, true); // reading the loss back waits for the GPU: the time is the step's
+    const r = await ntp.step(i, true); // reading the loss back waits for the GPU: the time is the step's
     if (i >= opts.warmup) ntpStepMs.push(performance.now() - t0);
     ntpLosses.push(r.loss ?? Number.NaN);
   }
   ntp.dispose();
   if (opts.rlSteps > 0 && config.rl) {
-    const ref = GPT.fromBytes(model.toBytes());
+    const ref = GPT.fromBytes(await model.toBytesAsync());
     const rl = new RlTrainer(model, ref, task, config.rl, { maxNewTokens: responseCap(config), seed: config.seed, rolloutsToLog: 0 });
     for (let i = 0; i < opts.warmup + opts.rlSteps; i++) {
       const t0 = performance.now();

@@ -262,6 +262,16 @@ export class GPT {
 
   /** Weights as bytes: magic, JSON header (format, config, names, shapes), raw float32 LE. */
   toBytes(): Uint8Array {
+    return this.packBytes(this.params.map((p) => p.dataSync() as Float32Array));
+  }
+
+  /** toBytes with asynchronous reads: the only way on WebGPU under Node (no synchronous readback). */
+  async toBytesAsync(): Promise<Uint8Array> {
+    this.assertAlive();
+    return this.packBytes(await Promise.all(this.params.map(async (p) => (await p.data()) as Float32Array)));
+  }
+
+  private packBytes(values: Float32Array[]): Uint8Array {
     this.assertAlive();
     assertLittleEndian();
     const header = JSON.stringify({
@@ -277,8 +287,7 @@ export class GPT {
     new DataView(out.buffer).setUint32(4, headerBytes.length, true);
     out.set(headerBytes, 8);
     let off = dataStart;
-    for (const p of this.params) {
-      const data = p.dataSync() as Float32Array;
+    for (const data of values) {
       out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), off);
       off += data.byteLength;
     }

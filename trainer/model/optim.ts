@@ -92,11 +92,14 @@ export function optimizerStep(
   return { ...out, aux };
 }
 
-/** Reads scalars back (one sync per scalar) and disposes them. */
-export function readAndDispose(scalars: Record<string, tf.Scalar>): Record<string, number> {
+/**
+ * Reads scalars back and disposes them. Asynchronous because TF.js's WebGPU backend cannot read
+ * synchronously under Node (its readSync needs OffscreenCanvas); on WASM it costs a microtask.
+ */
+export async function readAndDispose(scalars: Record<string, tf.Scalar>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [k, t] of Object.entries(scalars)) {
-    out[k] = t.dataSync()[0];
+    out[k] = (await t.data())[0];
     t.dispose();
   }
   return out;
