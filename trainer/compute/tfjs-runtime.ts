@@ -138,5 +138,5 @@ function wasmDistDir(): string {
 
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0].slice(0, 200);
+  return msg.split('\n')[0].slice(0, 400);
 }
