@@ -18,7 +18,7 @@ export interface SystemInfo {
 }
 
 export interface BackendAvailability {
-  name: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  name: 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
   available: boolean;
   /** Package version where it loads. */
   version: string | null;

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { BackendAvailability } from '../api/types';
+import { probeWebgpuAdapter } from '../trainer/compute/webgpu-probe';
 
 const require = createRequire(import.meta.url);
 
@@ -41,6 +42,19 @@ function wasmBackend(): BackendAvailability {
   return { name: 'wasm', available: ok, version, note: ok ? 'WebAssembly with SIMD (XNNPACK kernels)' : `tfjs-backend-wasm.wasm missing from ${dist}` };
 }
 
+/**
+ * `available` means what 'auto' would take (the app shows the first available one as the backend
+ * runs get): a software adapter is not, though it runs when 'webgpu' is named in the config.
+ */
+async function webgpuBackend(): Promise<BackendAvailability> {
+  const probe = await probeWebgpuAdapter();
+  if (!probe.version || !probe.adapter) return { name: 'webgpu', available: false, version: probe.version, note: probe.note };
+  if (probe.adapter.software) {
+    return { name: 'webgpu', available: false, version: probe.version, note: `${probe.note}: not chosen by auto (slower than WASM on CPUs); runs when backend 'webgpu' is named` };
+  }
+  return { name: 'webgpu', available: true, version: probe.version, note: probe.note };
+}
+
 let cached: Promise<BackendAvailability[]> | null = null;
 
 /** In the trainer's order of preference; probed once per process. */
@@ -49,6 +63,7 @@ export function probeBackends(): Promise<BackendAvailability[]> {
     const core = packageVersion('@tensorflow/tfjs-core');
     return [
       await nativeBackend('tensorflow-gpu', '@tensorflow/tfjs-node-gpu'),
+      await webgpuBackend(),
       await nativeBackend('tensorflow', '@tensorflow/tfjs-node'),
       wasmBackend(),
       { name: 'cpu', available: core !== null, version: core, note: 'plain JavaScript (slowest)' },

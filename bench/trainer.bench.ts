@@ -101,14 +101,14 @@ function parityPrompts(n: number, seed: number): Int32Array[] {
   return Array.from({ length: n }, () => Int32Array.from({ length: PROMPT_LEN }, (_, j) => (j === PROMPT_LEN - 1 ? 2 : bit())));
 }
 
-function samplingTokensPerSec(model: GPT, cached: boolean, rows: number): number {
+async function samplingTokensPerSec(model: GPT, cached: boolean, rows: number): Promise<number> {
   const prompts = parityPrompts(rows, 7);
   // eosId -1 is never produced, so every row runs the full length and both paths do equal work.
   const opts: GenerateOptions = { maxNewTokens: NEW_TOKENS, temperature: 1, eosId: -1, seed: 3 };
   const gen = cached ? generate : generateUncached;
-  gen(model, prompts.slice(0, 8), opts); // warm up kernels and masks
+  await gen(model, prompts.slice(0, 8), opts); // warm up kernels and masks
   const t0 = performance.now();
-  gen(model, prompts, opts);
+  await gen(model, prompts, opts);
   return (rows * NEW_TOKENS) / ((performance.now() - t0) / 1000);
 }
 
@@ -261,8 +261,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const cachedTps = samplingTokensPerSec(model, true, 256);
-  const uncachedTps = samplingTokensPerSec(model, false, 256);
+  const cachedTps = await samplingTokensPerSec(model, true, 256);
+  const uncachedTps = await samplingTokensPerSec(model, false, 256);
   const cachedSamplingSpeedup = cachedTps / uncachedTps;
   log(`sampling 256 rows, ${PROMPT_LEN}-token prompt, ${NEW_TOKENS} new tokens: cached ${Math.round(cachedTps)} tok/s, uncached ${Math.round(uncachedTps)} tok/s (${round(cachedSamplingSpeedup, 2)}x)`);
 

@@ -9,7 +9,7 @@ test('the app shell renders and lists the TensorFlow.js backends of this machine
   // The token leaves the address bar once the page has it.
   await expect(page).not.toHaveURL(/token=/);
   const backends = await workbench.call<{ name: string; available: boolean; note: string }[]>('system/backends');
-  expect(backends.map((b) => b.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+  expect(backends.map((b) => b.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
   const wasm = backends.find((b) => b.name === 'wasm')!;
   expect(wasm.available).toBe(true);
   // The UI shows the same answer it got over the API.

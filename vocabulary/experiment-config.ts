@@ -106,7 +106,8 @@ export const evalSchema = z.strictObject({
   samplesToLog: int(0, 1000).default(8),
 });
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** 'webgpu' is TF.js on Dawn; named, it also takes a software adapter, which 'auto' never picks. */
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendPref = (typeof BACKENDS)[number];
 
 export const experimentSchema = z.strictObject({

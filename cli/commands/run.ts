@@ -14,8 +14,9 @@ const HELP = `usage: workbench run (--config FILE | --preset NAME) [--db FILE] [
 
 Runs one experiment in a trainer process, stores it in the run store, shows progress on stderr
 and prints one JSON line on stdout:
-  {"runId", "status", "backend", "wallSeconds", "ntp": {...} | null, "rl": {...} | null}
-where ntp and rl hold the final greedyAccuracy, sampledAccuracy, medianGreedyLength, sampledLongShare.
+  {"runId", "status", "backend", "backendVersion", "wallSeconds", "ntp": {...} | null, "rl": {...} | null}
+where backendVersion names the package versions and, on WebGPU, the adapter (vendor, device, driver);
+and ntp and rl hold the final greedyAccuracy, sampledAccuracy, medianGreedyLength, sampledLongShare.
 Exit code 0 when the run completed, 1 when it failed, 2 for bad arguments or an invalid config,
 130 when stopped with Ctrl-C.
 
@@ -74,6 +75,7 @@ export async function run(argv: string[]): Promise<number> {
       runId,
       status: stored.status,
       backend: stored.backend,
+      backendVersion: stored.backendVersion,
       wallSeconds: final ? Number(final.wallSeconds.toFixed(1)) : stored.startedAt && stored.finishedAt ? (stored.finishedAt - stored.startedAt) / 1000 : null,
       ntp: final?.summary.ntp ?? null,
       rl: final?.summary.rl ?? null,

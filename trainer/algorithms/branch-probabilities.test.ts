@@ -45,7 +45,7 @@ describe('branch probabilities', () => {
     await tf.setBackend('cpu');
   });
 
-  it('equal the known next-token probabilities of a hand-built model', () => {
+  it('equal the known next-token probabilities of a hand-built model', async () => {
     const d = 6;
     const task = new ParityTask({ kind: 'parity', d, p_cot: 0.25, chain: 'full' });
     // Vocabulary 0, 1, '=', EOS. First position: token 0 is likelier than 1; second: EOS competes.
@@ -53,7 +53,7 @@ describe('branch probabilities', () => {
     const second = softmax([0.3, -1, -3, 1.2]);
     const model = positionalModel(d, [1.5, 0.2, -2, 0.5], [0.3, -1, -3, 1.2]);
     const prompts = task.heldOut(3, 64);
-    const got = measureBranchProbabilities(model, task, prompts)!;
+    const got = (await measureBranchProbabilities(model, task, prompts))!;
     // What the definitions give for these prompts: x1 and x1^x2 pick which probability counts.
     const chains = prompts.map((e) => task.chainOf(e.prompt));
     const mean = (f: (c: Int32Array) => number) => chains.reduce((a, c) => a + f(c), 0) / chains.length;
@@ -64,12 +64,12 @@ describe('branch probabilities', () => {
     model.dispose();
   });
 
-  it('counts greedy continuation where the chain token is the argmax', () => {
+  it('counts greedy continuation where the chain token is the argmax', async () => {
     const d = 5;
     const task = new ParityTask({ kind: 'parity', d, p_cot: 0.5, chain: 'full' });
     const model = positionalModel(d, [0, 0, 0, 0], [2, 0, -1, 1]); // token 0 wins after x1
     const prompts = task.heldOut(4, 50);
-    const got = measureBranchProbabilities(model, task, prompts)!;
+    const got = (await measureBranchProbabilities(model, task, prompts))!;
     const zeros = prompts.filter((e) => task.chainOf(e.prompt)[1] === 0).length;
     expect(got.startLong).toBeCloseTo(0.25, 5);
     expect(got.continueGreedyShare).toBeCloseTo(zeros / prompts.length, 10);

@@ -17,7 +17,7 @@ export interface BranchProbabilities {
 }
 
 /** Null when the task's long form is shorter than two tokens (nothing to continue). */
-export function measureBranchProbabilities(model: GPT, task: Task, prompts: readonly Example[]): BranchProbabilities | null {
+export async function measureBranchProbabilities(model: GPT, task: Task, prompts: readonly Example[]): Promise<BranchProbabilities | null> {
   const openings = prompts.map((e) => task.longFormOpening(e.prompt));
   if (prompts.length === 0 || openings.some((o) => o === null)) return null;
   const P = task.promptLength;
@@ -33,7 +33,7 @@ export function measureBranchProbabilities(model: GPT, task: Task, prompts: read
     const logits = model.forward(tf.tensor2d(idx, [B, P + 1], 'int32')); // [B, P+1, V]
     return tf.softmax(tf.slice(logits, [0, P - 1, 0], [B, 2, V])); // [B, 2, V]
   });
-  const p = probs.dataSync();
+  const p = await probs.data(); // asynchronous: WebGPU under Node cannot read back synchronously
   probs.dispose();
   let start = 0;
   let cont = 0;

@@ -44,7 +44,7 @@ async function generateScored(
   temperature: number,
   opts: EvalOptions,
 ): Promise<Scored> {
-  const out = generate(model, prompts.map((e) => e.prompt), {
+  const out = await generate(model, prompts.map((e) => e.prompt), {
     maxNewTokens: opts.maxNewTokens,
     temperature,
     eosId: task.eosId,
@@ -79,7 +79,7 @@ export async function evaluate(model: GPT, task: Task, heldOut: Example[], opts:
     [METRIC.truncatedShare]: share(greedy.truncated),
     [METRIC.sampledTruncatedShare]: share(sampled.truncated),
   };
-  const branch = measureBranchProbabilities(model, task, heldOut);
+  const branch = await measureBranchProbabilities(model, task, heldOut);
   if (branch) {
     metrics[METRIC.branchStartLong] = branch.startLong;
     metrics[METRIC.branchContinue] = branch.continueLong;

@@ -142,10 +142,10 @@ export async function runExperiment(
     if (out.samples.length) sink.samples(out.samples.map((s) => ({ ...s, phase, step })));
     return out;
   };
-  const saveCheckpoint = (phase: Phase, step: number, state: TrainerState) => {
+  const saveCheckpoint = async (phase: Phase, step: number, state: TrainerState) => {
     const wallTime = (performance.now() - runStart) / 1000;
     const meta: CheckpointMeta = { format: 'gpt-v1', modelConfig: model.config, config, phase, step, samplesSeen, wallTime };
-    const id = sink.checkpoint({ phase, step, bytes: encodeCheckpoint(model, state), meta });
+    const id = sink.checkpoint({ phase, step, bytes: await encodeCheckpoint(model, state), meta });
     sink.checkpointSaved?.({ id, phase, step });
   };
 
@@ -156,7 +156,7 @@ export async function runExperiment(
     cfg: { steps: number; evalEvery: number; checkpointEvery: number },
     clock: PhaseClock,
     values: Record<string, number>,
-    trainer: { state(): TrainerState },
+    trainer: { state(): Promise<TrainerState> },
   ) => {
     const evalNow = due(done, cfg.evalEvery, cfg.steps);
     if (evalNow) {
@@ -166,7 +166,7 @@ export async function runExperiment(
     }
     log(phase, globalStep, values, clock.wallTime());
     if (cfg.checkpointEvery > 0 ? due(done, cfg.checkpointEvery, cfg.steps) : done === cfg.steps) {
-      saveCheckpoint(phase, globalStep, trainer.state());
+      await saveCheckpoint(phase, globalStep, await trainer.state());
     }
     if (clock.shouldReport(evalNow || done === cfg.steps)) {
       const rate = clock.rate(done);
@@ -196,7 +196,7 @@ export async function runExperiment(
           const t0 = performance.now();
           const done = i + 1;
           const logNow = done % logEvery === 0 || done === cfg.steps;
-          const r = trainer.step(i, logNow);
+          const r = await trainer.step(i, logNow);
           globalStep++;
           samplesSeen += cfg.batchSize;
           tokensSeen += r.tokens;
@@ -223,7 +223,7 @@ export async function runExperiment(
     if (config.rl && config.rl.steps > 0 && !stopped()) {
       const cfg = config.rl;
       const resumeRl = resume?.phase === 'rl' ? resume : null;
-      const ref = resumeRl?.ref ?? GPT.fromBytes(model.toBytes());
+      const ref = resumeRl?.ref ?? GPT.fromBytes(await model.toBytesAsync());
       const trainer = new RlTrainer(model, ref, task, cfg, {
         maxNewTokens: cap,
         seed: config.seed,

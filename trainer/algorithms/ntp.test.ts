@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 describe('online NTP', () => {
-  it('a tiny model learns the d=6 chain (masked loss below 0.05 within 250 steps) without leaking tensors', () => {
+  it('a tiny model learns the d=6 chain (masked loss below 0.05 within 250 steps) without leaking tensors', async () => {
     const config = parseConfig({
       task: { kind: 'parity', d: 6, p_cot: 1 },
       model: { layers: 2, heads: 4, width: 64, mlpRatio: 4 },
@@ -21,11 +21,11 @@ describe('online NTP', () => {
     const task = makeTask(config.task);
     const model = new GPT(modelConfigFor(config), 1);
     const trainer = new NtpTrainer(model, task, config.ntp, 1);
-    const first = trainer.step(0, true).loss!;
+    const first = (await trainer.step(0, true)).loss!;
     let tensorsAt10 = 0;
     let last = Infinity;
     for (let i = 1; i < config.ntp.steps; i++) {
-      const r = trainer.step(i, i % 10 === 0 || i === config.ntp.steps - 1);
+      const r = await trainer.step(i, i % 10 === 0 || i === config.ntp.steps - 1);
       if (i === 10) tensorsAt10 = tf.memory().numTensors;
       if (r.loss !== undefined) last = r.loss;
       if (last < 0.05) break;

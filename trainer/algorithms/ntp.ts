@@ -41,12 +41,12 @@ export class NtpTrainer {
   }
 
   /** What a checkpoint needs to continue this optimisation. */
-  state(): TrainerState {
-    return { optimizer: this.opt.exportState(), rng: this.rng.position };
+  async state(): Promise<TrainerState> {
+    return { optimizer: await this.opt.exportState(), rng: this.rng.position };
   }
 
   /** One update on a fresh batch; `step` is 0-based within the phase. */
-  step(step: number, readBack: boolean): NtpStepResult {
+  async step(step: number, readBack: boolean): Promise<NtpStepResult> {
     const lr = getLr(step, this.cfg);
     const examples = this.task.sampleBatch(this.rng, this.cfg.batchSize);
     if (this.parallel) return this.parallelStep(examples, lr, readBack);
@@ -64,7 +64,7 @@ export class NtpTrainer {
         r.gradNorm.dispose();
         return { lr, tokens: packed.tokens };
       }
-      const v = readAndDispose({ loss: r.loss, gradNorm: r.gradNorm });
+      const v = await readAndDispose({ loss: r.loss, gradNorm: r.gradNorm });
       return { lr, tokens: packed.tokens, loss: v.loss, gradNorm: v.gradNorm };
     } finally {
       disposeBatch(batch);
@@ -72,7 +72,7 @@ export class NtpTrainer {
   }
 
   /** The same update with the batch split across the replicas: one gradient sum, one AdamW step. */
-  private parallelStep(examples: ReturnType<Task['sampleBatch']>, lr: number, readBack: boolean): NtpStepResult {
+  private async parallelStep(examples: ReturnType<Task['sampleBatch']>, lr: number, readBack: boolean): Promise<NtpStepResult> {
     const dp = this.parallel!;
     const packs = shardRanges(examples.length, dp.size).map(([a, b]) =>
       packSequences(examples.slice(a, b).map((e) => ({ prompt: e.prompt, response: e.response, withEos: true })), this.task.eosId),
@@ -91,7 +91,7 @@ export class NtpTrainer {
         norm.dispose();
         return { lr, tokens };
       }
-      return { lr, tokens, loss, gradNorm: readAndDispose({ norm }).norm };
+      return { lr, tokens, loss, gradNorm: (await readAndDispose({ norm })).norm };
     } finally {
       tf.dispose(gradTensors);
     }

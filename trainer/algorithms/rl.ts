@@ -52,8 +52,8 @@ export class RlTrainer {
   }
 
   /** What a checkpoint needs to continue this optimisation. */
-  state(): TrainerState {
-    return { optimizer: this.opt.exportState(), rng: this.rng.position };
+  async state(): Promise<TrainerState> {
+    return { optimizer: await this.opt.exportState(), rng: this.rng.position };
   }
 
   async step(step: number): Promise<RlStepResult> {
@@ -62,7 +62,7 @@ export class RlTrainer {
     // sample: every prompt G times, groups contiguous
     const prompts = task.sampleBatch(this.rng, cfg.promptsPerStep).map((e) => e.prompt);
     const repeated = prompts.flatMap((p) => Array.from({ length: G }, () => p));
-    const gen = generate(this.model, repeated, {
+    const gen = await generate(this.model, repeated, {
       maxNewTokens: this.opts.maxNewTokens,
       temperature: cfg.temperature,
       eosId: task.eosId,
@@ -79,7 +79,7 @@ export class RlTrainer {
 
     let update: Record<string, number>;
     try {
-      update = cfg.algorithm === 'star' ? this.starUpdate(rows, rewards, batch) : this.policyGradientUpdate(rewards, batch);
+      update = cfg.algorithm === 'star' ? await this.starUpdate(rows, rewards, batch) : await this.policyGradientUpdate(rewards, batch);
     } finally {
       disposeBatch(batch);
     }
@@ -109,7 +109,7 @@ export class RlTrainer {
   }
 
   /** Entropy of the policy and KL to the start model on the rollouts, without gradients. */
-  private measure(batch: BatchTensors): Record<string, number> {
+  private measure(batch: BatchTensors): Promise<Record<string, number>> {
     const tau = this.cfg.temperature;
     const s = tf.tidy(() => {
       const logits = this.model.forward(batch.input);
@@ -124,8 +124,8 @@ export class RlTrainer {
   }
 
   /** STaR: supervised fine-tuning on the rollouts that earned reward 1. */
-  private starUpdate(rows: SequenceParts[], rewards: Float32Array, all: BatchTensors): Record<string, number> {
-    const out = this.measure(all);
+  private async starUpdate(rows: SequenceParts[], rewards: Float32Array, all: BatchTensors): Promise<Record<string, number>> {
+    const out = await this.measure(all);
     const kept = rows.filter((_, i) => rewards[i] === 1);
     out[METRIC.clipRatio] = 0;
     if (kept.length === 0) return out; // no correct sample: nothing to imitate this step
@@ -135,7 +135,7 @@ export class RlTrainer {
         const r = optimizerStep(this.opt, this.cfg.lr, this.cfg.gradClip, () => ({
           loss: maskedCrossEntropy(this.model.forward(b.input), b),
         }));
-        const v = readAndDispose({ loss: r.loss, gradNorm: r.gradNorm });
+        const v = await readAndDispose({ loss: r.loss, gradNorm: r.gradNorm });
         if (e === 0) Object.assign(out, { [METRIC.loss]: v.loss, [METRIC.gradNorm]: v.gradNorm });
       }
     } finally {
@@ -145,7 +145,7 @@ export class RlTrainer {
   }
 
   /** REINFORCE / GRPO: maximize sum over rollout tokens of A * ratio (clipped for GRPO) - beta * KL. */
-  private policyGradientUpdate(rewards: Float32Array, b: BatchTensors): Record<string, number> {
+  private async policyGradientUpdate(rewards: Float32Array, b: BatchTensors): Promise<Record<string, number>> {
     const { cfg } = this;
     const tau = cfg.temperature;
     const grpo = cfg.algorithm === 'grpo';
@@ -181,7 +181,7 @@ export class RlTrainer {
             },
           };
         });
-        const v = readAndDispose({ [METRIC.loss]: r.loss, [METRIC.gradNorm]: r.gradNorm, ...r.aux });
+        const v = await readAndDispose({ [METRIC.loss]: r.loss, [METRIC.gradNorm]: r.gradNorm, ...r.aux });
         // the first epoch measures the policy that sampled; the clip share comes from the last epoch
         if (e === 0) Object.assign(out, v);
         else out[METRIC.clipRatio] = v[METRIC.clipRatio]; // the last epoch is the most off-policy

@@ -30,7 +30,7 @@ async function train(workers: number): Promise<{ losses: number[]; weights: Floa
   if (dp) pools.push(dp);
   const trainer = new NtpTrainer(model, makeTask(config.task), config.ntp, config.seed, null, dp);
   const losses: number[] = [];
-  for (let i = 0; i < config.ntp.steps; i++) losses.push(trainer.step(i, true).loss!);
+  for (let i = 0; i < config.ntp.steps; i++) losses.push((await trainer.step(i, true)).loss!);
   const weights = model.variables.map((v) => (v.dataSync() as Float32Array).slice());
   trainer.dispose();
   model.dispose();

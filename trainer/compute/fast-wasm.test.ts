@@ -133,7 +133,7 @@ describe('fast wasm kernels', () => {
     }
   });
 
-  it('leaks no tensors across training steps, and cached == uncached generation on wasm', () => {
+  it('leaks no tensors across training steps, and cached == uncached generation on wasm', async () => {
     const cfg: GPTConfig = { vocabSize: 4, blockSize: 32, nLayer: 2, nHead: 4, nEmbd: 32, mlpRatio: 4 };
     const m = new GPT(cfg, 3);
     const idx = tf.randomUniformInt([8, 24], 0, 4, 1) as tf.Tensor2D;
@@ -154,8 +154,8 @@ describe('fast wasm kernels', () => {
 
     const prompts = Array.from({ length: 16 }, (_, i) => Int32Array.from({ length: 12 }, (_, j) => (i + j) % 3));
     const opts = { maxNewTokens: 12, temperature: 0, eosId: 3, seed: 1 };
-    const a = generate(m, prompts, opts);
-    const b = generateUncached(m, prompts, opts);
+    const a = await generate(m, prompts, opts);
+    const b = await generateUncached(m, prompts, opts);
     expect(a.tokens.map((t) => Array.from(t))).toEqual(b.tokens.map((t) => Array.from(t)));
     m.dispose();
   });

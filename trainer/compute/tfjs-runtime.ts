@@ -1,16 +1,19 @@
 // Picks and initialises the TF.js backend the trainer runs on.
 //
-// Preference (issue 3): tfjs-node-gpu, tfjs-node, wasm, cpu. The two native packages are
-// optionalDependencies that fail to install where libtensorflow is missing, so they are loaded
-// with a dynamic import and their absence is a note, not an error, under 'auto'.
+// Preference (issues 3 and 12): tfjs-node-gpu, WebGPU on a hardware adapter, tfjs-node, wasm, cpu.
+// The native packages and Dawn (`webgpu`) are optionalDependencies that may be absent or fail to
+// load, so they are loaded with a dynamic import and their absence is a note, not an error, under
+// 'auto'. A software WebGPU adapter (lavapipe, SwiftShader) runs only when 'webgpu' is named.
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { installFastWasmKernels } from './fast-wasm';
 import { GemmWorker } from './wasm-gemm-worker';
+import { adapterLabel, type WebgpuAdapter } from './webgpu-adapter';
+import { activateWebgpu } from './webgpu-backend';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
   name: BackendName;
@@ -19,9 +22,11 @@ export interface BackendInfo {
   threads: number;
   /** One human line: what was chosen and why the better ones were not. */
   note: string;
+  /** The WebGPU backend's device (also named in `version`, which the run records). */
+  adapter?: WebgpuAdapter;
 }
 
-export const BACKEND_PREFERENCE: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_PREFERENCE: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 let current: { pref: BackendName | 'auto'; info: BackendInfo } | null = null;
 
@@ -36,7 +41,7 @@ export async function initBackend(pref: BackendName | 'auto'): Promise<BackendIn
   // PROD silences TF.js's console warnings, e.g. the cpu backend's "install our node backend"
   // banner: our note already says which backend runs and why.
   tf.enableProdMode();
-  const info = pref === 'auto' ? await initAuto() : await initNamed(pref, []);
+  const info = pref === 'auto' ? await initAuto() : await initNamed(pref, [], { allowSoftwareAdapter: true });
   current = { pref, info };
   return info;
 }
@@ -50,7 +55,7 @@ async function initAuto(): Promise<BackendInfo> {
   const skipped: string[] = [];
   for (const name of BACKEND_PREFERENCE) {
     try {
-      return await initNamed(name, skipped);
+      return await initNamed(name, skipped, { allowSoftwareAdapter: false });
     } catch (err) {
       skipped.push(`${name} unavailable: ${firstLine(err)}`);
     }
@@ -58,7 +63,7 @@ async function initAuto(): Promise<BackendInfo> {
   throw new Error(`no TF.js backend could be initialised (${skipped.join('; ')})`);
 }
 
-async function initNamed(name: BackendName, skipped: string[]): Promise<BackendInfo> {
+async function initNamed(name: BackendName, skipped: string[], opts: { allowSoftwareAdapter: boolean }): Promise<BackendInfo> {
   const why = skipped.length ? ` (${skipped.join('; ')})` : '';
   switch (name) {
     case 'tensorflow-gpu':
@@ -72,6 +77,15 @@ async function initNamed(name: BackendName, skipped: string[]): Promise<BackendI
         return { name, version, threads: os.cpus().length, note: `${name} (${pkg} ${version})${why}` };
       } catch (err) {
         throw new Error(`backend '${name}' cannot load: ${pkg}: ${firstLine(err)}`);
+      }
+    }
+    case 'webgpu': {
+      try {
+        const { adapter, version } = await activateWebgpu(opts.allowSoftwareAdapter);
+        const label = adapterLabel(adapter);
+        return { name, version: `${version} on ${label}`, threads: 1, adapter, note: `webgpu (tfjs-backend-webgpu ${version}) on ${label}${why}` };
+      } catch (err) {
+        throw new Error(`backend 'webgpu' cannot run: ${firstLine(err)}`);
       }
     }
     case 'wasm': {
@@ -124,5 +138,5 @@ function wasmDistDir(): string {
 
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0].slice(0, 200);
+  return msg.split('\n')[0].slice(0, 400);
 }

@@ -32,11 +32,11 @@ interface StoredState {
 }
 
 /** Weights plus, when given, the trainer state of the phase that is saving. */
-export function encodeCheckpoint(model: GPT, state: TrainerState | null): Uint8Array {
-  if (!state) return model.toBytes();
+export async function encodeCheckpoint(model: GPT, state: TrainerState | null): Promise<Uint8Array> {
+  if (!state) return model.toBytesAsync();
   const names = model.variableNames;
   const stored: StoredState = { kind: 'adamw', t: state.optimizer.t, rng: state.rng };
-  return model.toBytes({
+  return model.toBytesAsync({
     state: stored,
     tensors: [
       ...names.map((n, i) => ({ name: `adamw.m.${n}`, data: state.optimizer.m[i] })),

@@ -40,46 +40,46 @@ function trainedModel(): GPT {
 }
 
 describe('generate', () => {
-  it('stops each row at EOS, keeps EOS out of the tokens, and respects the cap', () => {
+  it('stops each row at EOS, keeps EOS out of the tokens, and respects the cap', async () => {
     const m = trainedModel();
     const prompts = [Int32Array.from([0, 0]), Int32Array.from([1, 1]), Int32Array.from([0, 0])];
     const before = tf.memory().numTensors;
-    const g = generate(m, prompts, { maxNewTokens: 6, temperature: 0, eosId: EOS, seed: 1 });
+    const g = await generate(m, prompts, { maxNewTokens: 6, temperature: 0, eosId: EOS, seed: 1 });
     expect(tf.memory().numTensors).toBe(before); // nothing leaks
     expect(Array.from(g.tokens[0])).toEqual([1, 2]);
     expect(Array.from(g.tokens[1])).toEqual([2, 2, 2, 2, 2, 2]); // truncated at the cap
     expect(Array.from(g.lengths)).toEqual([2, 6, 2]);
     expect(Array.from(g.finished)).toEqual([1, 0, 1]);
     // A cap shorter than the answer truncates the EOS row too.
-    const short = generate(m, prompts.slice(0, 1), { maxNewTokens: 2, temperature: 0, eosId: EOS, seed: 1 });
+    const short = await generate(m, prompts.slice(0, 1), { maxNewTokens: 2, temperature: 0, eosId: EOS, seed: 1 });
     expect(Array.from(short.tokens[0])).toEqual([1, 2]);
     expect(Array.from(short.finished)).toEqual([0]);
-    const one = generate(m, prompts.slice(0, 1), { maxNewTokens: 1, temperature: 0, eosId: EOS, seed: 1 });
+    const one = await generate(m, prompts.slice(0, 1), { maxNewTokens: 1, temperature: 0, eosId: EOS, seed: 1 });
     expect(Array.from(one.tokens[0])).toEqual([1]);
-    expect(() => generate(m, prompts, { maxNewTokens: 12, temperature: 0, eosId: EOS, seed: 1 })).toThrow(/blockSize 12/);
-    expect(() => generate(m, [Int32Array.from([0]), Int32Array.from([0, 0])], { maxNewTokens: 2, temperature: 0, eosId: EOS, seed: 1 })).toThrow(/same length/);
+    await expect(generate(m, prompts, { maxNewTokens: 12, temperature: 0, eosId: EOS, seed: 1 })).rejects.toThrow(/blockSize 12/);
+    await expect(generate(m, [Int32Array.from([0]), Int32Array.from([0, 0])], { maxNewTokens: 2, temperature: 0, eosId: EOS, seed: 1 })).rejects.toThrow(/same length/);
     m.dispose();
   });
 
-  it('gives the same tokens with and without the KV cache (greedy and sampled)', () => {
+  it('gives the same tokens with and without the KV cache (greedy and sampled)', async () => {
     const m = new GPT({ ...cfg, nLayer: 2, blockSize: 16 }, 5);
     const prompts = Array.from({ length: 6 }, (_, i) => Int32Array.from([i % 3, (i * 2) % 3, 1, 0]));
     for (const temperature of [0, 1]) {
       const opts = { maxNewTokens: 10, temperature, eosId: EOS, seed: 3 };
-      const a = generate(m, prompts, opts);
-      const b = generateUncached(m, prompts, opts);
+      const a = await generate(m, prompts, opts);
+      const b = await generateUncached(m, prompts, opts);
       expect(a.tokens.map((t) => Array.from(t))).toEqual(b.tokens.map((t) => Array.from(t)));
       expect(Array.from(a.finished)).toEqual(Array.from(b.finished));
     }
     m.dispose();
   });
 
-  it('samples reproducibly from its seed', () => {
+  it('samples reproducibly from its seed', async () => {
     const m = new GPT(cfg, 6);
     const prompts = Array.from({ length: 8 }, () => Int32Array.from([0, 1]));
-    const run = (seed: number) => generate(m, prompts, { maxNewTokens: 8, temperature: 1.5, eosId: EOS, seed }).tokens.map((t) => Array.from(t).join(''));
-    expect(run(1)).toEqual(run(1));
-    expect(run(1)).not.toEqual(run(2));
+    const run = async (seed: number) => (await generate(m, prompts, { maxNewTokens: 8, temperature: 1.5, eosId: EOS, seed })).tokens.map((t) => Array.from(t).join(''));
+    expect(await run(1)).toEqual(await run(1));
+    expect(await run(1)).not.toEqual(await run(2));
     m.dispose();
   });
 

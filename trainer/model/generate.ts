@@ -27,13 +27,13 @@ export interface Generation {
 }
 
 /** KV-cached generation, batched over all prompts (all the same length). */
-export function generate(model: GPT, prompts: Int32Array[], opts: GenerateOptions): Generation {
+export async function generate(model: GPT, prompts: Int32Array[], opts: GenerateOptions): Promise<Generation> {
   const { B, P } = checkInputs(model, prompts, opts);
   let past: LayerKV[] | null = null;
   let pos = 0;
   let input: tf.Tensor2D = promptTensor(prompts, B, P);
   try {
-    return runLoop(B, opts, model.config.vocabSize, (next) => {
+    return await runLoop(B, opts, model.config.vocabSize, async (next) => {
       if (next) {
         input.dispose();
         input = tf.tensor2d(next, [B, 1], 'int32');
@@ -48,7 +48,8 @@ export function generate(model: GPT, prompts: Int32Array[], opts: GenerateOption
       if (prev) disposeCache(prev);
       past = out.present;
       pos += T;
-      const logits = out.last.dataSync() as Float32Array;
+      // async: WebGPU under Node has no synchronous readback
+      const logits = (await out.last.data()) as Float32Array;
       out.last.dispose();
       return logits;
     });
@@ -59,11 +60,11 @@ export function generate(model: GPT, prompts: Int32Array[], opts: GenerateOption
 }
 
 /** Reference: recomputes the whole sequence for every new token (no cache). */
-export function generateUncached(model: GPT, prompts: Int32Array[], opts: GenerateOptions): Generation {
+export async function generateUncached(model: GPT, prompts: Int32Array[], opts: GenerateOptions): Promise<Generation> {
   const { B } = checkInputs(model, prompts, opts);
   const V = model.config.vocabSize;
   const seqs = prompts.map((p) => Array.from(p));
-  return runLoop(B, opts, V, (next) => {
+  return runLoop(B, opts, V, async (next) => {
     if (next) for (let i = 0; i < B; i++) seqs[i].push(next[i]);
     const T = seqs[0].length;
     const flat = new Int32Array(B * T);
@@ -72,7 +73,7 @@ export function generateUncached(model: GPT, prompts: Int32Array[], opts: Genera
       const logits = model.forward(tf.tensor2d(flat, [B, T], 'int32'));
       return tf.reshape(tf.slice(logits, [0, T - 1, 0], [B, 1, V]), [B, V]);
     });
-    const out = last.dataSync() as Float32Array;
+    const out = (await last.data()) as Float32Array;
     last.dispose();
     return out;
   });
@@ -82,16 +83,16 @@ export function generateUncached(model: GPT, prompts: Int32Array[], opts: Genera
  * The shared decode loop. `step(next)` feeds the previous step's tokens (null on the first call,
  * when the prompt is fed) and returns the next-token logits, row-major [B, V].
  */
-function runLoop(
-  B: number, opts: GenerateOptions, V: number, step: (next: Int32Array | null) => Float32Array,
-): Generation {
+async function runLoop(
+  B: number, opts: GenerateOptions, V: number, step: (next: Int32Array | null) => Promise<Float32Array>,
+): Promise<Generation> {
   const rng = mulberry32(opts.seed);
   const out: number[][] = Array.from({ length: B }, () => []);
   const finished = new Uint8Array(B);
   let live = B;
   let next: Int32Array | null = null;
   for (let t = 0; t < opts.maxNewTokens && live > 0; t++) {
-    const logits = step(next);
+    const logits = await step(next);
     next = new Int32Array(B);
     for (let i = 0; i < B; i++) {
       const tok = pick(logits, i * V, V, opts.temperature, rng);

@@ -276,6 +276,16 @@ export class GPT {
    * checkpoint restores the whole optimisation; fromBytes ignores it, readCheckpointExtra reads it.
    */
   toBytes(extra?: CheckpointExtra): Uint8Array {
+    return this.packBytes(this.params.map((p) => p.dataSync() as Float32Array), extra);
+  }
+
+  /** toBytes with asynchronous reads: the only way on WebGPU under Node (no synchronous readback). */
+  async toBytesAsync(extra?: CheckpointExtra): Promise<Uint8Array> {
+    this.assertAlive();
+    return this.packBytes(await Promise.all(this.params.map(async (p) => (await p.data()) as Float32Array)), extra);
+  }
+
+  private packBytes(values: Float32Array[], extra?: CheckpointExtra): Uint8Array {
     this.assertAlive();
     assertLittleEndian();
     const extraTensors = extra?.tensors ?? [];
@@ -296,8 +306,7 @@ export class GPT {
     new DataView(out.buffer).setUint32(4, headerBytes.length, true);
     out.set(headerBytes, 8);
     let off = dataStart;
-    for (const p of this.params) {
-      const data = p.dataSync() as Float32Array;
+    for (const data of values) {
       out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), off);
       off += data.byteLength;
     }

@@ -48,11 +48,12 @@ export class AdamW {
   }
 
   /** The moments and step count, for a checkpoint: resuming from them continues the same optimisation. */
-  exportState(): AdamWState {
+  async exportState(): Promise<AdamWState> {
+    // Asynchronous reads: WebGPU under Node cannot read back synchronously.
     return {
       t: this.t,
-      m: this.m.map((x) => (x.dataSync() as Float32Array).slice()),
-      v: this.v.map((x) => (x.dataSync() as Float32Array).slice()),
+      m: await Promise.all(this.m.map(async (x) => ((await x.data()) as Float32Array).slice())),
+      v: await Promise.all(this.v.map(async (x) => ((await x.data()) as Float32Array).slice())),
     };
   }
 
@@ -129,11 +130,14 @@ export function applyGradients(opt: AdamW, lr: number, gradClip: number, grads: 
   });
 }
 
-/** Reads scalars back (one sync per scalar) and disposes them. */
-export function readAndDispose(scalars: Record<string, tf.Scalar>): Record<string, number> {
+/**
+ * Reads scalars back and disposes them. Asynchronous because TF.js's WebGPU backend cannot read
+ * synchronously under Node (its readSync needs OffscreenCanvas); on WASM it costs a microtask.
+ */
+export async function readAndDispose(scalars: Record<string, tf.Scalar>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [k, t] of Object.entries(scalars)) {
-    out[k] = t.dataSync()[0];
+    out[k] = (await t.data())[0];
     t.dispose();
   }
   return out;
