@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: () => import('./commands/import'),
   reproduce: () => import('./commands/reproduce'),
   sweep: () => import('./commands/sweep'),
+  collect: () => import('./commands/collect'),
+  slurm: () => import('./commands/slurm'),
 };
 
 async function usage(): Promise<string> {
