@@ -22,7 +22,7 @@ export const SLURM_HELP = `  --slurm            submit to Slurm instead of runni
                      brought home with workbench collect JOBDIR
   --workdir DIR      job folder, on a path the nodes can read (default: beside the store)
   --partition NAME   --time LIMIT   --cpus N (per task)   --gpus N|TYPE:N (per task)   --account NAME
-  --sbatch LINE      an extra #SBATCH line, e.g. --sbatch '--mem=4G' (repeatable)
+  --sbatch=LINE      an extra #SBATCH line, e.g. --sbatch=--mem=4G --sbatch=--qos=short (repeatable)
 `;
 
 type SlurmValues = { [K in keyof typeof SLURM_FLAGS]?: (typeof SLURM_FLAGS)[K] extends { multiple: true } ? string[] : K extends 'slurm' ? boolean : string };

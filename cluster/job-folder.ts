@@ -126,6 +126,8 @@ export function arrayScript(jobDir: string, manifest: JobManifest, array: JobArr
     `if [ -z "$NODE" ]; then NODE=${shellQuote(manifest.workbench.node)}; fi`,
     `ENTRY=${shellQuote(manifest.workbench.entry)}`,
     'echo "task ${DIRS[$SLURM_ARRAY_TASK_ID]} on $(hostname) at $(date -Is)"',
+    // The trainer processes resolve the project's packages (tsx, TF.js) from the project folder.
+    `cd ${shellQuote(path.dirname(path.dirname(manifest.workbench.entry)))}`,
     ...(branches ? ['# The parent checkpoint is copied into this task\'s own store first (the parent\'s store is only read).',
       '"$NODE" "$ENTRY" slurm prepare "$JOB_DIR" "${DIRS[$SLURM_ARRAY_TASK_ID]}"'] : []),
     'exec "$NODE" "$ENTRY" run --config "$TASK_DIR/config.json" --db "$TASK_DIR/store.sqlite" --name "${NAMES[$SLURM_ARRAY_TASK_ID]}"',

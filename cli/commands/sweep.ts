@@ -10,6 +10,8 @@ import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';
 import { formatDuration } from '../progress';
 import { HeadlessRunner } from '../headless-runner';
+import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
+import { sweepToGraph } from '../../cluster/graph-from';
 
 export const summary = 'queue (and with --run, execute) the cross product of a grid of config values';
 
@@ -34,7 +36,7 @@ arguments or an invalid combination, 130 when stopped with Ctrl-C.
   --name PREFIX        run name prefix
   --tag TAG            tag every run (repeatable); 'sweep' is always added
   --run                execute the runs now instead of leaving them queued
-
+${SLURM_HELP}
 Config fields (dotted paths):
 `;
 
@@ -48,6 +50,7 @@ const FLAGS = {
   tag: { type: 'string', multiple: true },
   run: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...SLURM_FLAGS,
 } as const;
 
 /** Splits "a,b,{"x":1,"y":2}" on the commas outside brackets, braces and quotes. */
@@ -117,6 +120,22 @@ export async function run(argv: string[]): Promise<number> {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`workbench sweep: ${err.message}\n`);
     return 2;
+  }
+
+  if (values.slurm) {
+    if (values.run) {
+      process.stderr.write('workbench sweep: give --run or --slurm, not both\n');
+      return 2;
+    }
+    const storePath = values.db ?? defaultStorePath();
+    const graph = sweepToGraph(plan.configs, plan.values, values.name ?? '', ['sweep', ...(values.tag ?? [])]);
+    try {
+      return submitToSlurm(graph, values.name ?? 'sweep', values, storePath);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`workbench sweep: ${err.message}\n`);
+      return 2;
+    }
   }
 
   const store = openStore(values.db ?? defaultStorePath());
