@@ -13,6 +13,8 @@ import { formatDuration } from '../progress';
 import { HeadlessRunner } from '../headless-runner';
 import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
 import { appVersion } from '../version';
+import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
+import { studiesToGraphLocal } from '../../cluster/graph-from';
 
 export const summary = "run the paper's studies headless and write a report with the claim table";
 
@@ -35,6 +37,7 @@ ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
   --reuse          reuse completed runs of the store with exactly the same config (earlier
                    reproduce runs) and run only the missing ones; with nothing missing this
                    rebuilds the report and the claim table from the store
+${SLURM_HELP}                     (the report is not written: collect the job, then reproduce --reuse builds it)
 `;
 
 const FLAGS = {
@@ -46,9 +49,13 @@ const FLAGS = {
   db: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...SLURM_FLAGS,
 } as const;
 
 interface Args {
+  /** The slurm flags when --slurm was given. */
+  slurm: ReturnType<typeof parseFlags<typeof FLAGS>>['values'] | null;
+  name: string;
   reuse: boolean;
   studies: Study[];
   scale: StudyScale;
@@ -75,6 +82,8 @@ function parseArgs(argv: string[]): Args | 'help' {
   const studies = getStudies(scale, seedCount).filter((s) => (name === 'all' ? (PAPER_STUDIES as readonly string[]).includes(s.name) : s.name === name));
   const suffix = scale === 'full' ? '' : `-${scale}`;
   return {
+    slurm: values.slurm ? values : null,
+    name: `reproduce-${name}${suffix}`,
     reuse: values.reuse ?? false,
     studies,
     scale,
@@ -135,6 +144,16 @@ export async function run(argv: string[]): Promise<number> {
   if (args === 'help') {
     process.stdout.write(HELP);
     return 0;
+  }
+
+  if (args.slurm) {
+    try {
+      return submitToSlurm(studiesToGraphLocal(args.studies, ['reproduce', args.scale]), args.name, args.slurm, args.db);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`workbench reproduce: ${err.message}\n`);
+      return 2;
+    }
   }
 
   const total = args.studies.reduce((n, s) => n + s.runs.reduce((m, r) => m + r.seeds.length, 0), 0);

@@ -150,8 +150,15 @@ export class LocalCluster {
     }).join('\n');
   }
 
-  /** Stops the daemons (slurmd first, munged last) and removes the folder. */
+  /** Cancels what still runs (else its slurmstepd outlives slurmd), stops the daemons (slurmd first, munged last), removes the folder. */
   async stop(): Promise<void> {
+    if (this.daemons.every((d) => d.exitCode === null && d.signalCode === null)) {
+      spawnSync('scancel', ['--user=root'], { env: this.env });
+      await this.waitFor('the jobs to end', () => {
+        const r = spawnSync('squeue', ['-h', '-o', '%i'], { env: this.env, encoding: 'utf8' });
+        return r.status !== 0 || r.stdout.trim() === '';
+      }, 15_000).catch(() => undefined);
+    }
     for (const d of [...this.daemons].reverse()) {
       if (d.exitCode !== null || d.signalCode !== null) continue;
       const exited = new Promise<void>((r) => d.once('exit', () => r()));
