@@ -55,3 +55,24 @@ export interface ExportFile {
   /** Text unless said otherwise; binary files (PDF) travel as base64. */
   encoding?: 'utf8' | 'base64';
 }
+
+/** A Slurm job folder's tasks as the cluster and their own stores see them (slurm/status). */
+export interface SlurmJobView {
+  job: string;
+  finished: boolean;
+  tasks: {
+    index: number;
+    key: string;
+    name: string;
+    slurmId: string | null;
+    /** Slurm's state (PENDING, RUNNING, COMPLETED, CANCELLED...) and, for one that ended badly, why. */
+    slurmState: string | null;
+    reason: string | null;
+    runStatus: string | null;
+    lastStep: number | null;
+    totalSteps: number | null;
+    /** The run in this store once collected. */
+    localRunId: number | null;
+    phase: 'waiting' | 'running' | 'collected' | 'failed' | 'unknown';
+  }[];
+}

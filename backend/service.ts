@@ -13,6 +13,7 @@ import { runHandlers } from './handlers/runs';
 import { metricHandlers } from './handlers/metrics';
 import { queueHandlers } from './handlers/queue';
 import { exportHandlers } from './handlers/export';
+import { slurmHandlers } from './handlers/slurm';
 
 export type { ServiceOptions };
 
@@ -41,6 +42,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
     ...metricHandlers(ctx),
     ...queueHandlers(ctx),
     ...exportHandlers(ctx),
+    ...slurmHandlers(ctx),
   };
 
   // Runs queued in an earlier session start again, oldest first.

@@ -1,7 +1,7 @@
 // `--slurm` for sweep and reproduce: the flags that shape the sbatch scripts, and one submit step
 // (job folder, sbatch, a line saying how to follow and collect it).
 import path from 'node:path';
-import { createJobFolder } from '../cluster/job-folder';
+import { createJobFolder, jobsRoot } from '../cluster/job-folder';
 import { submitJobFolder } from '../cluster/submit';
 import { slurmOptionsSchema, type SlurmOptions } from '../cluster/slurm-options';
 import type { RunGraph } from '../vocabulary/run-graph';
@@ -43,7 +43,7 @@ export function slurmOptionsFrom(values: SlurmValues): SlurmOptions {
 /** Default job folder: `<store dir>/slurm-jobs/<name>-<timestamp>`. */
 export function defaultWorkdir(storePath: string, name: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  return path.join(path.dirname(path.resolve(storePath)), 'slurm-jobs', `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}`);
+  return path.join(jobsRoot(storePath), `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}`);
 }
 
 /** Writes the job folder, submits it, prints the job ids on stdout (JSON) and the next steps on stderr. */

@@ -134,3 +134,8 @@ export function arrayScript(jobDir: string, manifest: JobManifest, array: JobArr
     '',
   ].join('\n');
 }
+
+/** Where job folders go by default: `slurm-jobs/` beside the store. */
+export function jobsRoot(storePath: string): string {
+  return path.join(path.dirname(path.resolve(storePath)), 'slurm-jobs');
+}

@@ -15,6 +15,9 @@ import { submitJobFolder } from './submit';
 import { taskStates } from './slurm';
 import { jobStatus } from './collect';
 import { clusterUnavailable, LocalCluster } from './testing/local-cluster';
+import { createWorkbenchService } from '../backend/service';
+import type { Reply } from '../api/contract';
+import type { SlurmJobView } from '../api/types';
 
 const why = clusterUnavailable();
 if (why) console.warn(`skipping the Slurm cluster tests: ${why}`);
@@ -179,5 +182,36 @@ describe.skipIf(why !== null)('a run graph on a real Slurm cluster', () => {
     const again = await runCliInProcess(['collect', workdir, '--db', db]);
     expect(JSON.parse(again.stdout)).toMatchObject({ collected: [], already: 2, pending: 0 });
   }, 400_000);
-});
 
+  it('the service submits a sweep to Slurm and its status shows the runs, collected once they finish', async () => {
+    const storePath = path.join(dir, 'service', 'runs.sqlite');
+    fs.mkdirSync(path.dirname(storePath));
+    const service = await createWorkbenchService({ storePath, mode: 'browser' });
+    const call = async <T>(method: string, input: unknown): Promise<T> => {
+      const reply = (await service.call(method, input)) as Reply<T>;
+      if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+      return reply.data;
+    };
+    try {
+      const bad = (await service.call('slurm/submit', { config: ntpConfig, options: { time: 'soon' } })) as Reply<unknown>;
+      expect(bad.ok || bad.error.message).toBe('options.time: time must be like 30, 2:00:00 or 1-12:00');
+      const submitted = await call<{ job: string; tasks: number }>('slurm/submit', { config: { ...ntpConfig, ntp: { ...ntpConfig.ntp, steps: 10 } }, name: 'from the app', sweep: [{ path: 'seed', values: [0, 1] }] });
+      expect(submitted.tasks).toBe(2);
+      expect(await call<string[]>('slurm/jobs', {})).toEqual([submitted.job]);
+      let view = await call<SlurmJobView>('slurm/status', { job: submitted.job });
+      expect(view.tasks.map((t) => t.phase).every((p) => ['waiting', 'running', 'collected'].includes(p))).toBe(true);
+      const until = Date.now() + 240_000;
+      while (!view.tasks.every((t) => t.phase === 'collected') && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 1000));
+        view = await call<SlurmJobView>('slurm/status', { job: submitted.job });
+      }
+      expect(view.tasks.map((t) => t.phase)).toEqual(['collected', 'collected']);
+      const runs = await call<{ id: number; status: string; seed: number }[]>('runs/list', {});
+      expect(runs.map((r) => [r.status, r.seed]).sort()).toEqual([['completed', 0], ['completed', 1]]);
+      const missing = (await service.call('slurm/status', { job: '../etc' })) as Reply<unknown>;
+      expect(missing.ok).toBe(false);
+    } finally {
+      await service.close();
+    }
+  }, 300_000);
+});
