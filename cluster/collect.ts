@@ -55,10 +55,15 @@ export function jobStatus(jobDir: string, local: RunStore | null, env?: NodeJS.P
   const tasks = manifest.tasks.map((task): TaskStatus => {
     const slurmId = slurmTaskId(manifest, task.index);
     const slurm = (slurmId && states.get(slurmId)) || null;
-    const run = withTaskStore(taskStorePath(jobDir, task), (store) => {
-      const own = ownRun(store);
-      return own ? { status: own.status, lastStep: own.lastStep, totalSteps: totalSteps(own.config as ExperimentConfig), error: own.error } : null;
-    }) ?? null;
+    let run: TaskStatus['run'] = null;
+    try {
+      run = withTaskStore(taskStorePath(jobDir, task), (store) => {
+        const own = ownRun(store);
+        return own ? { status: own.status, lastStep: own.lastStep, totalSteps: totalSteps(own.config as ExperimentConfig), error: own.error } : null;
+      }) ?? null;
+    } catch {
+      // A store its task is writing may be briefly unreadable (locked, mid-migration): read it next time.
+    }
     const localRunId = collectedRunId(local, manifest, task);
     let phase: TaskPhase;
     if (localRunId !== null) phase = 'collected';

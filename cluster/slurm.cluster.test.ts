@@ -60,9 +60,14 @@ function finals(run: RunDetail): Record<string, number | null> {
 function waitUntil(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
+    let lastError = '';
     const tick = () => {
-      if (ok()) return resolve();
-      if (Date.now() > until) return reject(new Error(`timed out waiting for ${what}:\n${cluster.logs()}`));
+      try {
+        if (ok()) return resolve();
+      } catch (err) {
+        lastError = `\nlast error: ${(err as Error).message}`;
+      }
+      if (Date.now() > until) return reject(new Error(`timed out waiting for ${what}${lastError}:\n${cluster.logs()}`));
       setTimeout(tick, 500);
     };
     tick();
