@@ -5,7 +5,7 @@ export default defineConfig({
   // Compiles .svelte files so renderer component tests can render them (server-side, no DOM).
   plugins: [svelte()],
   test: {
-    include: ['{api,backend,cli,db,electron,trainer,paper,vocabulary,report,renderer/src}/**/*.test.ts'],
+    include: ['{api,backend,cli,cluster,db,electron,trainer,paper,vocabulary,report,renderer/src}/**/*.test.ts'],
     // Trainer tests run real (small) TF.js models: give them room on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 60_000,

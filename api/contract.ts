@@ -18,6 +18,7 @@ import type {
   RunDetail,
   RunSummary,
   SampleView,
+  SlurmJobView,
   SystemInfo,
 } from './types';
 import { RUN_STATUSES } from '../vocabulary/runs';
@@ -131,6 +132,30 @@ export const contract = {
   'metrics/groupSeries': method<GroupSeries[]>()(
     z.object({ runIds, keys: metricKeys, maxPoints: z.number().int().min(10).max(20_000) }),
   ),
+
+  /** Submits a run (or a sweep's cross product) to Slurm: a job folder beside the store, sbatch. */
+  'slurm/submit': method<{ job: string; jobIds: string[]; tasks: number }>()(
+    z.object({
+      config: configInput,
+      name: z.string().max(200).optional(),
+      tags: z.array(z.string().max(100)).max(50).optional(),
+      sweep: z.array(sweepAxis).max(8).optional(),
+      options: z
+        .object({
+          partition: z.string().max(100).optional(),
+          time: z.string().max(30).optional(),
+          cpusPerTask: z.number().int().min(1).max(4096).optional(),
+          gpus: z.string().max(50).optional(),
+          account: z.string().max(100).optional(),
+          extra: z.array(z.string().max(200)).max(20).optional(),
+        })
+        .optional(),
+    }),
+  ),
+  /** Job folders beside the store, newest first. */
+  'slurm/jobs': method<string[]>()(z.object({})),
+  /** A job's tasks with progress from their stores; finished tasks are collected into the store first. */
+  'slurm/status': method<SlurmJobView>()(z.object({ job: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a job folder name').max(200) })),
 
   'queue/get': method<QueueState>()(z.object({})),
   'queue/setConcurrency': method<QueueState>()(z.object({ concurrency: z.number().int().min(1).max(16) })),

@@ -95,3 +95,24 @@ export interface GraphRunRef {
   /** A run of an earlier submission with the same config (and parent and step) that this graph uses. */
   reused: boolean;
 }
+
+/** A Slurm job folder's tasks as the cluster and their own stores see them (slurm/status). */
+export interface SlurmJobView {
+  job: string;
+  finished: boolean;
+  tasks: {
+    index: number;
+    key: string;
+    name: string;
+    slurmId: string | null;
+    /** Slurm's state (PENDING, RUNNING, COMPLETED, CANCELLED...) and, for one that ended badly, why. */
+    slurmState: string | null;
+    reason: string | null;
+    runStatus: string | null;
+    lastStep: number | null;
+    totalSteps: number | null;
+    /** The run in this store once collected. */
+    localRunId: number | null;
+    phase: 'waiting' | 'running' | 'collected' | 'failed' | 'unknown';
+  }[];
+}

@@ -16,6 +16,7 @@ import { runHandlers } from './handlers/runs';
 import { metricHandlers } from './handlers/metrics';
 import { queueHandlers } from './handlers/queue';
 import { exportHandlers } from './handlers/export';
+import { slurmHandlers } from './handlers/slurm';
 
 export type { ServiceOptions };
 /** Where the store is unless --db or WORKBENCH_DB says otherwise (part of the service's public surface for the CLI). */
@@ -55,6 +56,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
     ...queueHandlers(ctx),
     ...exportHandlers(ctx),
     ...graphHandlers(ctx),
+    ...slurmHandlers(ctx),
   };
 
   if (options.adoptQueued ?? true) {

@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: () => import('./commands/check'),
   reproduce: () => import('./commands/reproduce'),
   sweep: () => import('./commands/sweep'),
+  collect: () => import('./commands/collect'),
+  slurm: () => import('./commands/slurm'),
 };
 
 async function usage(): Promise<string> {

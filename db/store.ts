@@ -156,6 +156,12 @@ export class RunStore {
     if (info.changes === 0) throw new StoreError(`no run ${id}`, 'not-found');
   }
 
+  /** Links a run to the run and checkpoint it started from (runs collected from elsewhere arrive unlinked). */
+  setParent(id: number, parentRunId: number | null, parentCheckpointId: number | null): void {
+    const info = stmt(this.db, 'UPDATE runs SET parent_run_id = ?, parent_checkpoint_id = ? WHERE id = ?').run(parentRunId, parentCheckpointId, id);
+    if (info.changes === 0) throw new StoreError(`no run ${id}`, 'not-found');
+  }
+
   /** Deletes a run with its metrics, samples and checkpoints; runs branched from it keep going, unlinked. */
   deleteRun(id: number): void {
     this.recorders.get(id)?.close();

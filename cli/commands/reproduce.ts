@@ -15,6 +15,7 @@ import { parseFlags, UsageError } from '../args';
 import { formatDuration } from '../progress';
 import { ServiceSession } from '../service-session';
 import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
+import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
 
 export const summary = "run the paper's studies headless and write a report with the claim table";
 
@@ -39,6 +40,7 @@ ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
                    reproduce runs) and run only the missing ones; with nothing missing this
                    rebuilds the report and the claim table from the store; after Ctrl-C the
                    same command with --reuse continues where it stopped
+${SLURM_HELP}                     (the report is not written: collect the job, then reproduce --reuse builds it)
 `;
 
 const FLAGS = {
@@ -50,9 +52,13 @@ const FLAGS = {
   db: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...SLURM_FLAGS,
 } as const;
 
 interface Args {
+  /** The slurm flags when --slurm was given. */
+  slurm: ReturnType<typeof parseFlags<typeof FLAGS>>['values'] | null;
+  name: string;
   reuse: boolean;
   studies: Study[];
   scale: StudyScale;
@@ -79,6 +85,8 @@ function parseArgs(argv: string[]): Args | 'help' {
   const studies = getStudies(scale, seedCount).filter((s) => (name === 'all' ? (PAPER_STUDIES as readonly string[]).includes(s.name) : s.name === name));
   const suffix = scale === 'full' ? '' : `-${scale}`;
   return {
+    slurm: values.slurm ? values : null,
+    name: `reproduce-${name}${suffix}`,
     reuse: values.reuse ?? false,
     studies,
     scale,
@@ -126,6 +134,16 @@ export async function run(argv: string[]): Promise<number> {
   if (args === 'help') {
     process.stdout.write(HELP);
     return 0;
+  }
+
+  if (args.slurm) {
+    try {
+      return submitToSlurm(planStudies(args.studies, ['reproduce', args.scale]).graph, args.name, args.slurm, args.db);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`workbench reproduce: ${err.message}\n`);
+      return 2;
+    }
   }
 
   const started = Date.now();

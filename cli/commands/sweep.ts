@@ -10,6 +10,7 @@ import { parseSetValue } from '../set-value';
 import { configFieldsHelp } from '../config-help';
 import { formatDuration } from '../progress';
 import { measuredSummaries, ServiceSession } from '../service-session';
+import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
 
 export const summary = 'queue (and with --run, execute) the cross product of a grid of config values';
 
@@ -39,7 +40,7 @@ arguments or an invalid combination, 130 when stopped with Ctrl-C.
   --reuse              with --run: use this store's sweep runs with the same config instead of new
                        ones (completed ones as they are, stopped or interrupted ones resumed), so a
                        stopped sweep continues when the same command runs again
-
+${SLURM_HELP}
 Config fields (dotted paths):
 `;
 
@@ -54,6 +55,7 @@ const FLAGS = {
   run: { type: 'boolean' },
   reuse: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...SLURM_FLAGS,
 } as const;
 
 /** Splits "a,b,{"x":1,"y":2}" on the commas outside brackets, braces and quotes. */
@@ -126,6 +128,19 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const tags = ['sweep', ...(values.tag ?? [])];
+  if (values.slurm) {
+    if (values.run) {
+      process.stderr.write('workbench sweep: give --run or --slurm, not both\n');
+      return 2;
+    }
+    try {
+      return submitToSlurm(sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags }), values.name ?? 'sweep', values, values.db ?? defaultStorePath());
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`workbench sweep: ${err.message}\n`);
+      return 2;
+    }
+  }
   const session = await ServiceSession.open({ storePath: values.db ?? defaultStorePath(), command: 'workbench sweep', train: values.run ?? false, whatHappensNext: 'the rest stay queued (rerun with --reuse to continue)' });
   try {
     const graph = sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags });

@@ -1,0 +1,83 @@
+// Slurm from the app: submit a run or sweep as a job folder beside the store, list those folders,
+// and read one's status (collecting finished tasks into the store as it goes).
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../api/contract';
+import { crossProduct } from '../../api/sweep';
+import type { SlurmJobView } from '../../api/types';
+import { collectJob, jobStatus } from '../../cluster/collect';
+import { sweepToGraph } from '../../cluster/graph-from';
+import { createJobFolder, jobsRoot } from '../../cluster/job-folder';
+import { MANIFEST_FILE } from '../../cluster/manifest';
+import { slurmOptionsSchema } from '../../cluster/slurm-options';
+import { SlurmError } from '../../cluster/slurm';
+import { submitJobFolder } from '../../cluster/submit';
+import { validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
+import { setPath } from '../../vocabulary/config-paths';
+import type { ServiceContext } from '../context';
+import type { Handlers } from '../dispatch';
+
+type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/jobs' | 'slurm/status'>;
+
+export function slurmHandlers({ store, options }: ServiceContext): SlurmHandlers {
+  const root = jobsRoot(options.storePath);
+  const slurmErrors = <T>(body: () => T): T => {
+    try {
+      return body();
+    } catch (err) {
+      if (err instanceof SlurmError) throw new ApiError('unavailable', err.message);
+      throw err;
+    }
+  };
+  return {
+    'slurm/submit': ({ config, name, tags, sweep, options: opts }) => {
+      const parsedOptions = slurmOptionsSchema.safeParse({ ...opts, extra: opts?.extra ?? [] });
+      if (!parsedOptions.success) {
+        const fieldErrors = parsedOptions.error.issues.map((i) => ({ path: `options.${i.path.join('.')}`, message: i.message }));
+        throw new ApiError('bad-request', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
+      }
+      const combos = crossProduct(sweep ?? []);
+      const configs: ExperimentConfig[] = [];
+      const fieldErrors: { path: string; message: string }[] = [];
+      for (const combo of combos) {
+        let input = (config ?? {}) as object;
+        for (const [p, v] of Object.entries(combo)) input = setPath(input, p, v);
+        const checked = validateConfig(input);
+        if (checked.ok) configs.push(checked.config);
+        else fieldErrors.push(...checked.errors.map((e) => ({ path: e.path, message: e.message })));
+      }
+      if (fieldErrors.length) throw new ApiError('invalid-config', `invalid config: ${fieldErrors.map((e) => e.message).join('; ')}`, fieldErrors);
+      const label = (name ?? 'app').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'app';
+      const job = `${label}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`;
+      const dir = path.join(root, job);
+      const values = combos.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])));
+      createJobFolder({ graph: sweepToGraph(configs, values, name ?? '', tags ?? []), dir, name: label, options: parsedOptions.data });
+      const manifest = slurmErrors(() => submitJobFolder(dir));
+      return { job, jobIds: manifest.arrays.map((a) => a.jobId!), tasks: manifest.tasks.length };
+    },
+    'slurm/jobs': () => {
+      if (!fs.existsSync(root)) return [];
+      return fs.readdirSync(root)
+        .filter((d) => fs.existsSync(path.join(root, d, MANIFEST_FILE)))
+        .sort((a, b) => fs.statSync(path.join(root, b)).mtimeMs - fs.statSync(path.join(root, a)).mtimeMs);
+    },
+    'slurm/status': ({ job }) => {
+      const dir = path.join(root, job);
+      if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) throw new ApiError('not-found', `no Slurm job '${job}' in ${root}`);
+      return slurmErrors((): SlurmJobView => {
+        collectJob(dir, store);
+        const status = jobStatus(dir, store);
+        return {
+          job,
+          finished: status.finished,
+          tasks: status.tasks.map((t) => ({
+            index: t.index, key: t.key, name: t.name, slurmId: t.slurmId,
+            slurmState: t.slurm?.state ?? null, reason: t.phase === 'failed' ? (t.slurm?.reason ?? null) : null,
+            runStatus: t.run?.status ?? null, lastStep: t.run?.lastStep ?? null, totalSteps: t.run?.totalSteps ?? null,
+            localRunId: t.localRunId, phase: t.phase,
+          })),
+        };
+      });
+    },
+  } satisfies SlurmHandlers;
+}
