@@ -12,8 +12,9 @@
 // The last line is one JSON object.
 //
 // Flags: --steps N (timed NTP steps, default 10), --workers N (default: all cores), --no-stock, --no-2t,
-// --no-torch, --no-headline (both headline runs), --no-headline-all-cores, --no-headline-one-core
+// --no-torch, --no-headline (both headline runs), --no-headline-all-cores, --no-headline-one-core, --no-webgpu
 // The 1-minute load average is printed: on a machine shared with other work every figure moves.
+import { measureWebgpuStep, type WebgpuAdapterFigure } from './webgpu.bench';
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -325,9 +326,13 @@ async function main(): Promise<void> {
     else log(`headline preset (${label}, NTP then RL): ${h.seconds} s; its NTP step ${h.ntpStepMs} ms, RL step ${h.rlStepMs} ms; summary ${JSON.stringify(h.summary)}`);
   }
 
-  // TODO(webgpu): bench/webgpu.bench.ts (the webgpu branch) exports the measuring function; call it here.
-  const webgpuStepMs: number | null = null;
-  const webgpuAdapter: string | null = null;
+  // The NTP step on WebGPU where an adapter exists (flagged software or hardware); --no-webgpu skips it.
+  let webgpuStepMs: number | null = null;
+  let webgpuAdapter: WebgpuAdapterFigure | null = null;
+  if (!flag('--no-webgpu')) {
+    ({ webgpuStepMs, webgpuAdapter } = await measureWebgpuStep());
+    log(`WebGPU NTP step: ${webgpuStepMs ?? 'null'} ms on ${webgpuAdapter ? `${webgpuAdapter.vendor} ${webgpuAdapter.device} (${webgpuAdapter.software ? 'software' : 'hardware'})` : 'no adapter'}`);
+  }
 
   const load1 = os.loadavg()[0];
   log(`load average ${load1.toFixed(2)} at the end`);
