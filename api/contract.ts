@@ -17,6 +17,7 @@ import type {
   SampleView,
   SystemInfo,
 } from './types';
+import type { RunMetricPoint } from '../vocabulary/charts/hyperparam';
 
 const runId = z.number().int().positive();
 const runIds = z.array(runId).max(10_000);
@@ -30,6 +31,17 @@ const configInput = z.unknown();
 const sweepAxis = z.object({
   path: z.string().min(1).max(100),
   values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(100),
+});
+
+const configPath = z.string().max(100).regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/, 'a dotted config path such as task.p_cot');
+const hyperparamQuery = z.object({
+  metric: z.string().min(1).max(100),
+  x: configPath.min(1),
+  /** A config path, `phase` (after NTP vs after RL), or '' for one line. */
+  lineBy: z.union([configPath, z.literal('')]),
+  at: z.enum(['end', 'best', 'step']),
+  step: z.number().int().min(0).nullable(),
+  bars: z.enum(['minmax', 'std']),
 });
 
 /** A method: its input schema and (as a phantom type) its output. */
@@ -99,6 +111,11 @@ export const contract = {
     z.object({ runIds, keys: metricKeys, maxPoints: z.number().int().min(10).max(20_000) }),
   ),
 
+  /** One metric per run at the end, best, end of each phase and (optionally) a step: the metric-vs-hyperparameter figure. */
+  'metrics/points': method<RunMetricPoint[]>()(
+    z.object({ runIds, key: z.string().min(1).max(100), step: z.number().int().min(0).optional() }),
+  ),
+
   'queue/get': method<QueueState>()(z.object({})),
   'queue/setConcurrency': method<QueueState>()(z.object({ concurrency: z.number().int().min(1).max(16) })),
   'queue/move': method<QueueState>()(z.object({ id: runId, toIndex: z.number().int().min(0) })),
@@ -114,6 +131,8 @@ export const contract = {
       ids: runIds,
       keys: z.array(z.string().min(1).max(100)).max(16).optional(),
       title: z.string().max(200).optional(),
+      /** Adds a metric-versus-hyperparameter figure of these runs. */
+      hyperparam: hyperparamQuery.optional(),
     }),
   ),
 } as const;

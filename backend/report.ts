@@ -4,6 +4,8 @@ import type { RunStore } from '../db';
 import { renderComparisonReport } from '../report/html-report';
 import { toGroupSeries, toMetricSeries, toRunDetail } from './mappers';
 import { METRIC } from '../vocabulary/metric-keys';
+import type { HyperparamQuery } from '../vocabulary/charts/hyperparam';
+import { runMetricPoints } from './metric-points';
 
 export const DEFAULT_REPORT_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthMedian, METRIC.sampledLongShare, METRIC.loss, METRIC.rewardMean];
 const REPORT_POINTS = 500;
@@ -11,6 +13,8 @@ const REPORT_POINTS = 500;
 export interface ReportOptions {
   keys?: string[];
   title?: string;
+  /** Metric-versus-hyperparameter figures of the same runs. */
+  hyperparam?: HyperparamQuery[];
   appVersion: string;
 }
 
@@ -31,6 +35,7 @@ export async function buildComparisonReport(store: RunStore, ids: number[], opti
     series,
     groups: groupSeries,
     keys,
+    hyperparam: (options.hyperparam ?? []).map((query) => ({ query, points: runMetricPoints(store, runIds, query.metric, query.step) })),
     generatedAt: new Date(),
     appVersion: options.appVersion,
   });

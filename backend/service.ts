@@ -11,6 +11,7 @@ import { TrainerPool } from './trainer-pool';
 import { systemHandlers } from './handlers/system';
 import { runHandlers } from './handlers/runs';
 import { metricHandlers } from './handlers/metrics';
+import { pointHandlers } from './handlers/points';
 import { queueHandlers } from './handlers/queue';
 import { exportHandlers } from './handlers/export';
 
@@ -39,6 +40,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
     ...systemHandlers(ctx),
     ...runHandlers(ctx),
     ...metricHandlers(ctx),
+    ...pointHandlers(ctx),
     ...queueHandlers(ctx),
     ...exportHandlers(ctx),
   };

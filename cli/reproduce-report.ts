@@ -5,6 +5,8 @@ import type { RunStore } from '../db';
 import { buildComparisonReport } from '../backend/report';
 import type { ClaimResult, RunMeasurement } from '../paper/claims';
 import type { Study } from '../paper/studies';
+import { getPath } from '../vocabulary/config-paths';
+import { DEFAULT_HYPERPARAM_QUERY, type HyperparamQuery } from '../vocabulary/charts/hyperparam';
 
 export interface StudyOutcome {
   study: Study;
@@ -74,6 +76,12 @@ function measurementsHtml(m: readonly RunMeasurement[]): string {
   return `<table><thead><tr><th>run</th><th>seed</th><th>id</th><th>p_cot</th><th>greedy acc (final)</th><th>median greedy length / long</th><th>sampled long share (first eval)</th><th>sampled long share (final)</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** A study that sweeps p_cot (the threshold) gets the paper's figure: greedy accuracy against p_cot per phase. */
+export function studyHyperparam(store: RunStore, ids: readonly number[]): HyperparamQuery[] {
+  const values = new Set(ids.map((id) => getPath(store.getRun(id)?.config, 'task.p_cot')).filter((v) => typeof v === 'number'));
+  return values.size >= 3 ? [DEFAULT_HYPERPARAM_QUERY] : [];
+}
+
 /** The comparison report's style and body (without its own header and footer). */
 function splitReport(html: string): { style: string; body: string } {
   const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
@@ -89,7 +97,7 @@ export async function buildReproduceReport(store: RunStore, outcomes: readonly S
     let figures = '<p class="note">No runs to chart.</p>';
     const ids = o.runIds.filter((id) => store.getRun(id) !== undefined);
     if (ids.length > 0) {
-      const part = splitReport(await buildComparisonReport(store, ids, { keys: o.study.figureKeys, title: o.study.title, appVersion }));
+      const part = splitReport(await buildComparisonReport(store, ids, { keys: o.study.figureKeys, title: o.study.title, hyperparam: studyHyperparam(store, ids), appVersion }));
       style ||= part.style;
       figures = part.body;
     }

@@ -24,10 +24,10 @@ export function exportHandlers(ctx: ServiceContext): ExportHandlers {
     'export/pdf': () => {
       throw new ApiError('unavailable', "PDF export here goes through the browser: use its Print dialog and 'Save as PDF'");
     },
-    'export/report': async ({ ids, keys, title }) => ({
+    'export/report': async ({ ids, keys, title, hyperparam }) => ({
       filename: `report-${stamp()}.html`,
       mimeType: 'text/html',
-      content: await buildComparisonReport(store, requireIds(ids), { keys, title, appVersion: ctx.options.appVersion ?? '0.0.0' }),
+      content: await buildComparisonReport(store, requireIds(ids), { keys, title, hyperparam: hyperparam ? [hyperparam] : [], appVersion: ctx.options.appVersion ?? '0.0.0' }),
     }),
   } satisfies ExportHandlers;
 }
