@@ -1,9 +1,13 @@
 // Hash routes, so views survive a reload and the back button works without a router library.
+import { DEFAULT_HYPERPARAM_QUERY, type HyperparamQuery } from '../../../vocabulary/charts/hyperparam';
+
 export type Route =
   | { view: 'runs' }
   | { view: 'launch'; branchFrom?: number }
   | { view: 'run'; id: number }
-  | { view: 'compare'; ids: number[] };
+  | { view: 'compare'; ids: number[] }
+  /** Metric versus hyperparameter of the listed runs, or of the runs carrying `tag`. */
+  | { view: 'hyperparam'; ids: number[]; tag: string; query: HyperparamQuery };
 
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -20,6 +24,8 @@ export function parseRoute(hash: string): Route {
     }
     case 'compare':
       return { view: 'compare', ids: parseIds(params.get('ids') ?? '') };
+    case 'hyperparam':
+      return { view: 'hyperparam', ids: parseIds(params.get('ids') ?? ''), tag: params.get('tag') ?? '', query: parseHyperparamQuery(params) };
     default:
       return { view: 'runs' };
   }
@@ -35,7 +41,38 @@ export function formatRoute(route: Route): string {
       return `#/run/${route.id}`;
     case 'compare':
       return route.ids.length ? `#/compare?ids=${route.ids.join(',')}` : '#/compare';
+    case 'hyperparam': {
+      const q = route.query;
+      const params = new URLSearchParams();
+      if (route.ids.length) params.set('ids', route.ids.join(','));
+      if (route.tag) params.set('tag', route.tag);
+      params.set('metric', q.metric);
+      params.set('x', q.x);
+      params.set('line', q.lineBy);
+      params.set('at', q.at);
+      if (q.step != null) params.set('step', String(q.step));
+      params.set('bars', q.bars);
+      return `#/hyperparam?${params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2F/g, '/')}`;
+    }
   }
+}
+
+const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+
+function parseHyperparamQuery(params: URLSearchParams): HyperparamQuery {
+  const d = DEFAULT_HYPERPARAM_QUERY;
+  const at = params.get('at');
+  const step = Number(params.get('step'));
+  const line = params.get('line');
+  const x = params.get('x') ?? '';
+  return {
+    metric: params.get('metric') || d.metric,
+    x: PATH.test(x) ? x : d.x,
+    lineBy: line === null ? d.lineBy : line === '' || PATH.test(line) ? line : d.lineBy,
+    at: at === 'best' || at === 'step' || at === 'end' ? at : d.at,
+    step: params.has('step') && Number.isInteger(step) && step >= 0 ? step : null,
+    bars: params.get('bars') === 'std' ? 'std' : 'minmax',
+  };
 }
 
 function parseIds(text: string): number[] {
