@@ -60,3 +60,36 @@ test('a page opened without the token says to open the printed link', async ({ p
   await expect(page.getByTestId('no-token')).toContainText('Open the link that');
   await expect(page.getByTestId('no-token')).toContainText('?token=');
 });
+
+test('compare: wheel zoom and the controls live in the URL and survive a reload', async ({ page, workbench }) => {
+  const runs = await workbench.call<{ id: number }[]>('runs/list', {});
+  const ids = runs.map((r) => r.id).slice(0, 4);
+  await page.goto(workbench.launchUrl);
+  await page.evaluate((list) => (window.location.hash = `#/compare?ids=${list.join(',')}`), ids);
+  const view = page.getByTestId('compare-view');
+  await expect(view).toBeVisible();
+  await page.getByTestId('x-samples').click();
+  await page.getByTestId('log-eval/greedy_length_median').check();
+  const chart = page.getByTestId('compare-chart-eval/greedy_accuracy');
+  const box = (await chart.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  await expect(view).not.toHaveAttribute('data-zoom', '');
+  const zoom = (await view.getAttribute('data-zoom'))!;
+  await expect(page).toHaveURL(/zoom=/);
+  await expect(page).toHaveURL(/x=samples/);
+
+  await page.reload();
+  await expect(view).toBeVisible();
+  await expect(view).toHaveAttribute('data-zoom', zoom);
+  await expect(page.getByTestId('x-samples')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('log-eval/greedy_length_median')).toBeChecked();
+
+  // A new window opened with the printed link plus this view's hash draws the same view. (A new tab
+  // needs the token in its URL: the token is kept per tab, in sessionStorage.)
+  const hash = new URL(page.url()).hash;
+  const other = await page.context().newPage();
+  await other.goto(`${workbench.launchUrl}${hash}`);
+  await expect(other.getByTestId('compare-view')).toHaveAttribute('data-zoom', zoom);
+  await other.close();
+});

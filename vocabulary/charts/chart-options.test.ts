@@ -72,7 +72,8 @@ describe('chart tools', () => {
 
   it('zooms on x (wheel and box) with a reset only in the app, and leaves out non-positive values on a log axis', () => {
     const app = buildChartOption(spec({ interactive: true, logY: true }));
-    expect(app.dataZoom).toEqual([{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }]);
+    expect(app.dataZoom).toEqual([{ type: 'inside', xAxisIndex: 0, filterMode: 'none', start: 0, end: 100 }]);
+    expect(buildChartOption(spec({ interactive: true, zoom: [10, 20] })).dataZoom).toEqual([{ type: 'inside', xAxisIndex: 0, filterMode: 'none', startValue: 10, endValue: 20 }]);
     expect(Object.keys((app.toolbox as { feature: object }).feature)).toEqual(['dataZoom', 'restore']);
     expect((app.yAxis as { type: string }).type).toBe('log');
     expect((app.series as { id: string; data: unknown[] }[]).find((s) => s.id === '1:main')!.data).toEqual([[0, 1], [1, null], [2, null]]);

@@ -80,6 +80,8 @@ export interface ChartSpec {
   logY?: boolean;
   /** The data value under the pointer, where the chart knows it: the tooltip then lists the lines nearest it. */
   cursorY?: () => number | null;
+  /** The x window of an interactive chart; null = the whole axis. */
+  zoom?: [number, number] | null;
 }
 
 const toPairs = (x: number[], y: number[], log = false) => x.map((xi, i) => [xi, Number.isFinite(y[i]) && (!log || y[i] > 0) ? y[i] : null]);
@@ -220,7 +222,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
     ...(spec.interactive
       ? {
           // filterMode 'none': zooming in must not drop the points just outside the window.
-          dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
+          dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none', ...(spec.zoom ? { startValue: spec.zoom[0], endValue: spec.zoom[1] } : { start: 0, end: 100 }) }],
           toolbox: {
             right: 8,
             top: 0,

@@ -1,11 +1,13 @@
 // Hash routes, so views survive a reload and the back button works without a router library.
 import { DEFAULT_HYPERPARAM_QUERY, type HyperparamQuery } from '../../../vocabulary/charts/hyperparam';
+import { readCompareState, writeCompareState, type CompareUrlState } from './compare-url';
 
 export type Route =
   | { view: 'runs' }
   | { view: 'launch'; branchFrom?: number }
   | { view: 'run'; id: number }
-  | { view: 'compare'; ids: number[] }
+  /** `state`: the view's controls and zoom, when the link names them. */
+  | { view: 'compare'; ids: number[]; state?: CompareUrlState }
   /** Metric versus hyperparameter of the listed runs, or of the runs carrying `tag`. */
   | { view: 'hyperparam'; ids: number[]; tag: string; query: HyperparamQuery };
 
@@ -22,8 +24,10 @@ export function parseRoute(hash: string): Route {
       const id = Number(parts[1]);
       return Number.isInteger(id) && id > 0 ? { view: 'run', id } : { view: 'runs' };
     }
-    case 'compare':
-      return { view: 'compare', ids: parseIds(params.get('ids') ?? '') };
+    case 'compare': {
+      const state = readCompareState(params);
+      return { view: 'compare', ids: parseIds(params.get('ids') ?? ''), ...(state ? { state } : {}) };
+    }
     case 'hyperparam':
       return { view: 'hyperparam', ids: parseIds(params.get('ids') ?? ''), tag: params.get('tag') ?? '', query: parseHyperparamQuery(params) };
     default:
@@ -40,7 +44,13 @@ export function formatRoute(route: Route): string {
     case 'run':
       return `#/run/${route.id}`;
     case 'compare':
-      return route.ids.length ? `#/compare?ids=${route.ids.join(',')}` : '#/compare';
+    {
+      if (!route.state) return route.ids.length ? `#/compare?ids=${route.ids.join(',')}` : '#/compare';
+      const params = new URLSearchParams();
+      if (route.ids.length) params.set('ids', route.ids.join(','));
+      writeCompareState(route.state, params);
+      return `#/compare?${params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':')}`;
+    }
     case 'hyperparam': {
       const q = route.query;
       const params = new URLSearchParams();
