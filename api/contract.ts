@@ -24,6 +24,7 @@ import type {
 import { RUN_STATUSES } from '../vocabulary/runs';
 
 export type { FieldError };
+import type { RunMetricPoint } from '../vocabulary/charts/hyperparam';
 
 const runId = z.number().int().positive();
 const runIds = z.array(runId).max(10_000);
@@ -58,6 +59,15 @@ const plannedRun = z.object({
   branch: z.object({ from: graphKey, phase: z.literal('ntp'), step: z.number().int().min(0) }).nullable(),
 });
 const graphId = z.number().int().positive();
+const hyperparamQuery = z.object({
+  metric: z.string().min(1).max(100),
+  x: configPath.min(1),
+  /** A config path, `phase` (after NTP vs after RL), or '' for one line. */
+  lineBy: z.union([configPath, z.literal('')]),
+  at: z.enum(['end', 'best', 'step']),
+  step: z.number().int().min(0).nullable(),
+  bars: z.enum(['minmax', 'std']),
+});
 
 /** A method: its input schema and (as a phantom type) its output. */
 interface Method<I extends z.ZodType, O> {
@@ -156,6 +166,10 @@ export const contract = {
   'slurm/jobs': method<string[]>()(z.object({})),
   /** A job's tasks with progress from their stores; finished tasks are collected into the store first. */
   'slurm/status': method<SlurmJobView>()(z.object({ job: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a job folder name').max(200) })),
+  /** One metric per run at the end, best, end of each phase and (optionally) a step: the metric-vs-hyperparameter figure. */
+  'metrics/points': method<RunMetricPoint[]>()(
+    z.object({ runIds, key: z.string().min(1).max(100), step: z.number().int().min(0).optional() }),
+  ),
 
   'queue/get': method<QueueState>()(z.object({})),
   'queue/setConcurrency': method<QueueState>()(z.object({ concurrency: z.number().int().min(1).max(16) })),
@@ -189,6 +203,8 @@ export const contract = {
       /** Draw seeds of one config as mean and band (the default), or one line per run, as the view did. */
       groupSeeds: z.boolean().optional(),
       band: z.enum(['minmax', 'std']).optional(),
+      /** Adds a metric-versus-hyperparameter figure of these runs. */
+      hyperparam: hyperparamQuery.optional(),
     }),
   ),
 } as const;

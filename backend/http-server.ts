@@ -74,7 +74,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!url) return sendJson(res, 400, badRequest('the request path is not a valid URL'));
     const urlToken = url.searchParams.get('token');
     const authorised = tokenMatches(token, req.headers['x-workbench-token']) || tokenMatches(token, readCookie(req, COOKIE)) || tokenMatches(token, urlToken);
-    if (!authorised) return sendJson(res, 401, deny('missing or wrong token: open the URL printed at launch'));
+    if (!authorised) {
+      // A person opening the bare address gets a page that says what to do, not raw JSON.
+      if (req.method === 'GET' && !url.pathname.startsWith('/api/') && /text\/html/.test(req.headers.accept ?? '')) return sendNoTokenPage(res);
+      return sendJson(res, 401, deny('missing or wrong token: open the URL printed at launch'));
+    }
 
     if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res);
     if (url.pathname.startsWith('/api/')) {
@@ -212,4 +216,15 @@ async function readJsonBody(req: IncomingMessage): Promise<{ ok: true; value: un
   } catch {
     return { ok: false, message: 'request body is not valid JSON' };
   }
+}
+
+const NO_TOKEN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>NTP+RL Workbench: open the printed link</title></head>
+<body style="font: 14px/1.5 system-ui, sans-serif; max-width: 640px; margin: 64px auto; padding: 0 16px">
+<h1 style="font-size: 20px">Open the link printed by the server</h1>
+<p data-testid="no-token">This address needs the per-launch access token. Open the link that <code>npm run serve</code> (or <code>npm start</code>) printed in its terminal, of the form <code>http://127.0.0.1:PORT/?token=...</code>. The token changes with every launch, so an old link or bookmark stops working when the server restarts.</p>
+</body></html>`;
+
+function sendNoTokenPage(res: ServerResponse): void {
+  res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+  res.end(NO_TOKEN_PAGE);
 }

@@ -5,6 +5,8 @@ import { renderComparisonReport } from '../report/html-report';
 import { toGroupSeries, toMetricSeries, toRunDetail } from './mappers';
 import { METRIC } from '../vocabulary/metric-keys';
 import { BRANCH_KEYS } from '../vocabulary/charts/metric-catalog';
+import type { HyperparamQuery } from '../vocabulary/charts/hyperparam';
+import { runMetricPoints } from './metric-points';
 
 export const DEFAULT_REPORT_KEYS = [METRIC.greedyAccuracy, METRIC.greedyLengthMedian, METRIC.sampledLongShare, METRIC.loss, METRIC.rewardMean];
 const REPORT_POINTS = 500;
@@ -15,6 +17,8 @@ export interface ReportOptions {
   /** Seeds of one config as mean and band (default true); false draws one line per run. */
   groupSeeds?: boolean;
   band?: 'minmax' | 'std';
+  /** Metric-versus-hyperparameter figures of the same runs. */
+  hyperparam?: HyperparamQuery[];
   appVersion: string;
 }
 
@@ -38,6 +42,7 @@ export async function buildComparisonReport(store: RunStore, ids: number[], opti
     groups: groupSeries,
     keys,
     band: options.band,
+    hyperparam: (options.hyperparam ?? []).map((query) => ({ query, points: runMetricPoints(store, runIds, query.metric, query.step) })),
     generatedAt: new Date(),
     appVersion: options.appVersion,
   });

@@ -14,6 +14,7 @@ import { graphHandlers } from './handlers/graph';
 import { systemHandlers } from './handlers/system';
 import { runHandlers } from './handlers/runs';
 import { metricHandlers } from './handlers/metrics';
+import { pointHandlers } from './handlers/points';
 import { queueHandlers } from './handlers/queue';
 import { exportHandlers } from './handlers/export';
 import { slurmHandlers } from './handlers/slurm';
@@ -53,6 +54,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
     ...systemHandlers(ctx),
     ...runHandlers(ctx),
     ...metricHandlers(ctx),
+    ...pointHandlers(ctx),
     ...queueHandlers(ctx),
     ...exportHandlers(ctx),
     ...graphHandlers(ctx),

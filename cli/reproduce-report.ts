@@ -4,6 +4,8 @@
 import type { WorkbenchApi } from '../api/client';
 import type { ClaimResult, RunMeasurement } from '../paper/claims';
 import type { Study } from '../paper/studies';
+import { getPath } from '../vocabulary/config-paths';
+import { DEFAULT_HYPERPARAM_QUERY, type HyperparamQuery } from '../vocabulary/charts/hyperparam';
 
 export interface StudyOutcome {
   study: Study;
@@ -73,6 +75,13 @@ function measurementsHtml(m: readonly RunMeasurement[]): string {
   return `<table><thead><tr><th>run</th><th>seed</th><th>id</th><th>p_cot</th><th>greedy acc (final)</th><th>median greedy length / long</th><th>sampled long share (first eval)</th><th>sampled long share (final)</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** A study that sweeps p_cot (the threshold) gets the paper's figure: greedy accuracy against p_cot per phase. */
+export async function studyHyperparam(api: WorkbenchApi, ids: readonly number[]): Promise<HyperparamQuery[]> {
+  const runs = await Promise.all(ids.map((id) => api.runs.get({ id })));
+  const values = new Set(runs.map((run) => getPath(run.config, 'task.p_cot')).filter((v) => typeof v === 'number'));
+  return values.size >= 3 ? [DEFAULT_HYPERPARAM_QUERY] : [];
+}
+
 /** The comparison report's style and body (without its own header and footer). */
 function splitReport(html: string): { style: string; body: string } {
   const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
@@ -91,7 +100,8 @@ export async function buildReproduceReport(api: WorkbenchApi, outcomes: readonly
     let figures = '<p class="note">No runs to chart.</p>';
     const ids = o.runIds.filter((id) => existing.has(id));
     if (ids.length > 0) {
-      const part = splitReport((await api.export.report({ ids, keys: o.study.figureKeys, title: o.study.title })).content);
+      const hyperparam = (await studyHyperparam(api, ids))[0];
+      const part = splitReport((await api.export.report({ ids, keys: o.study.figureKeys, title: o.study.title, ...(hyperparam ? { hyperparam } : {}) })).content);
       style ||= part.style;
       figures = part.body;
     }

@@ -43,6 +43,26 @@ describe('renderComparisonReport', () => {
     expect(out).toContain('min–max band');
     expect(out.match(/<svg/g)?.length).toBe(1);
   });
+
+  it('adds the metric-versus-hyperparameter figure with error bars, the 1/3 line and its numbers', () => {
+    const sweep = [detail(1, { pCot: 0.1, seed: 0 }), detail(2, { pCot: 0.1, seed: 1 }), detail(3, { pCot: 0.5, seed: 0 })];
+    const p = (runId: number, ntpLast: number, rlLast: number) => ({ runId, key: keys[0], last: rlLast, lastStep: 400, best: rlLast, bestStep: 400, ntpLast, rlLast, atStep: null });
+    const out = renderComparisonReport({
+      title: 'Sweep',
+      runs: sweep,
+      series,
+      keys: [keys[0]],
+      hyperparam: [{ query: { metric: keys[0], x: 'task.p_cot', lineBy: 'phase', at: 'end', step: null, bars: 'minmax' }, points: [p(1, 0.4, 1), p(2, 0.6, 0.98), p(3, 1, 1)] }],
+      generatedAt: new Date(),
+      appVersion: '0.1.0',
+    });
+    expect(out).toContain('Metric versus hyperparameter');
+    expect(out.match(/<svg/g)?.length).toBe(2);
+    expect(out).toContain('p_cot = 1/3');
+    expect(out).toContain('mean with min–max over seeds error bars');
+    // NTP at p_cot 0.1: mean of 0.4 and 0.6 over two seeds, bars 0.4 to 0.6.
+    expect(out).toMatch(/<tr><td>after NTP<\/td><td class="num">0.1<\/td><td class="num">50.0%<\/td><td class="num">40.0% – 60.0%<\/td><td class="num">2<\/td>/);
+  });
 });
 
 describe('report summary and legend', () => {

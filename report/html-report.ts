@@ -11,6 +11,8 @@ import { cspMetaTag, REPORT_CSP_META } from '../vocabulary/csp';
 import { metricInfo } from '../vocabulary/charts/metric-catalog';
 import { keyConfig, runLabel } from '../vocabulary/run-fields';
 import { indexSeries, summarize, seriesId } from '../vocabulary/charts/series';
+import { buildHyperparamOption, hyperparamData, hyperparamTitle, type HyperparamQuery, type RunMetricPoint } from '../vocabulary/charts/hyperparam';
+import { hyperparamTableHtml } from './hyperparam-table';
 
 export interface ComparisonReportInput {
   title: string;
@@ -19,6 +21,8 @@ export interface ComparisonReportInput {
   groups?: GroupSeries[];
   keys: string[];
   band?: 'minmax' | 'std';
+  /** Metric-versus-hyperparameter figures: the query and each run's values. */
+  hyperparam?: { query: HyperparamQuery; points: RunMetricPoint[] }[];
   generatedAt: Date;
   appVersion: string;
 }
@@ -56,6 +60,15 @@ export function renderComparisonReport(input: ComparisonReportInput): string {
     }${grouped ? ` · seed groups: mean with ${band === 'std' ? '±1 std' : 'min–max'} band` : ''}</figcaption></figure>`;
   });
 
+  const hyperparam = (input.hyperparam ?? []).map(({ query, points }) => {
+    const data = hyperparamData(runs, new Map(points.map((p) => [p.runId, p])), query);
+    const svg = renderSvg(buildHyperparamOption({ data, query, theme: LIGHT_THEME, legend: true }));
+    const bars = query.bars === 'minmax' ? 'min–max over seeds' : '±1 std over seeds';
+    return `<figure class="chart hyperparam" data-x="${esc(query.x)}" data-metric="${esc(query.metric)}">${svg}<figcaption>${esc(hyperparamTitle(query))} · mean with ${bars} error bars${
+      data.skipped.length ? ` · ${data.skipped.length} run(s) without a value left out` : ''
+    }</figcaption></figure>${hyperparamTableHtml(data, query)}`;
+  });
+
   const diff = diffConfigs(runs.map((r) => r.config));
   const units = lineUnits(runs, keys[0] ?? '', null);
 
@@ -87,6 +100,16 @@ ${cspMetaTag(REPORT_CSP_META)}
   <div class="charts">${charts.join('\n')}</div>
 </section>
 
+${
+  hyperparam.length
+    ? `<section>
+  <h2>Metric versus hyperparameter</h2>
+  <p class="note">Each point aggregates the runs that share its x value and line (their seeds). The dotted vertical line marks p_cot = 1/3, below which NTP alone stays at chance.</p>
+  ${hyperparam.join('\n')}
+</section>
+`
+    : ''
+}
 <section>
   <h2>Summary</h2>
   ${summaryTable(runs, keys, series)}

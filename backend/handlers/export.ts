@@ -29,10 +29,10 @@ export function exportHandlers(ctx: ServiceContext): ExportHandlers {
     'export/pdf': () => {
       throw new ApiError('unavailable', "PDF export here goes through the browser: use its Print dialog and 'Save as PDF'");
     },
-    'export/report': async ({ ids, keys, title, groupSeeds, band }) => ({
+    'export/report': async ({ ids, keys, title, groupSeeds, band, hyperparam }) => ({
       filename: `report-${stamp()}.html`,
       mimeType: 'text/html',
-      content: await buildComparisonReport(store, requireIds(ids), { keys, title, groupSeeds, band, appVersion: ctx.options.appVersion ?? '0.0.0' }),
+      content: await buildComparisonReport(store, requireIds(ids), { keys, title, groupSeeds, band, hyperparam: hyperparam ? [hyperparam] : [], appVersion: ctx.options.appVersion ?? '0.0.0' }),
     }),
   } satisfies ExportHandlers;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as echarts from 'echarts';
-import { buildChartOption, LIGHT_THEME, lineNames, type ChartSpec } from './chart-options';
+import { buildChartOption, LIGHT_THEME, lineNames, type ChartSpec, tooltipHtml } from './chart-options';
 
 const spec = (over: Partial<ChartSpec> = {}): ChartSpec => ({
   title: 'Greedy accuracy',
@@ -57,5 +57,42 @@ describe('buildChartOption', () => {
     expect(svg).toContain('headline p_cot=0.25');
     expect(svg).toContain('control p_cot=0.5');
     expect(svg).toContain('<path');
+  });
+});
+
+describe('chart tools', () => {
+  const spec = (over: Partial<import('./chart-options').ChartSpec> = {}) => ({
+    title: 'Loss',
+    xLabel: 'step',
+    lines: [{ id: '1', name: 'a', color: '#000', x: [0, 1, 2], y: [1, 0, -0.5] }],
+    smoothing: 0,
+    theme: LIGHT_THEME,
+    ...over,
+  });
+
+  it('zooms on x (wheel and box) with a reset only in the app, and leaves out non-positive values on a log axis', () => {
+    const app = buildChartOption(spec({ interactive: true, logY: true }));
+    expect(app.dataZoom).toEqual([{ type: 'inside', xAxisIndex: 0, filterMode: 'none', start: 0, end: 100 }]);
+    expect(buildChartOption(spec({ interactive: true, zoom: [10, 20] })).dataZoom).toEqual([{ type: 'inside', xAxisIndex: 0, filterMode: 'none', startValue: 10, endValue: 20 }]);
+    expect(Object.keys((app.toolbox as { feature: object }).feature)).toEqual(['dataZoom', 'restore']);
+    expect((app.yAxis as { type: string }).type).toBe('log');
+    expect((app.series as { id: string; data: unknown[] }[]).find((s) => s.id === '1:main')!.data).toEqual([[0, 1], [1, null], [2, null]]);
+    const report = buildChartOption(spec());
+    expect(report.dataZoom).toBeUndefined();
+    expect(report.toolbox).toBeUndefined();
+    expect((report.yAxis as { type: string }).type).toBe('value');
+  });
+
+  it('lists the lines nearest the pointer, sorted by value, and says how many are hidden', () => {
+    const params = Array.from({ length: 40 }, (_, i) => ({ seriesId: `${i}:main`, seriesName: `run ${i}`, color: '#000', value: [5, i / 40], axisValue: 5 }));
+    const near = tooltipHtml(params, 'step', false, 0.5125);
+    const names = [...near.matchAll(/tt-name">([^<]+)/g)].map((m) => m[1]);
+    expect(names).toHaveLength(12);
+    // Runs 15..26 (values 0.375..0.65) are nearest 0.5125; shown highest first.
+    expect(names[0]).toBe('run 26');
+    expect(names[names.length - 1]).toBe('run 15');
+    expect(near).toContain('28 more hidden');
+    // Without a pointer value: the top values.
+    expect(tooltipHtml(params, 'step', false)).toContain('tt-name">run 39<');
   });
 });

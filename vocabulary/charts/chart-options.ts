@@ -79,9 +79,17 @@ export interface ChartSpec {
   theme: ChartTheme;
   legend?: boolean;
   animation?: boolean;
+  /** The app's charts: wheel and box zoom on x, a reset button. The report's SVG has none. */
+  interactive?: boolean;
+  /** Log y axis (loss-like metrics); values <= 0 are left out, a log axis cannot place them. */
+  logY?: boolean;
+  /** The data value under the pointer, where the chart knows it: the tooltip then lists the lines nearest it. */
+  cursorY?: () => number | null;
+  /** The x window of an interactive chart; null = the whole axis. */
+  zoom?: [number, number] | null;
 }
 
-const toPairs = (x: number[], y: number[]) => x.map((xi, i) => [xi, Number.isFinite(y[i]) ? y[i] : null]);
+const toPairs = (x: number[], y: number[], log = false) => x.map((xi, i) => [xi, Number.isFinite(y[i]) && (!log || y[i] > 0) ? y[i] : null]);
 
 /** Names a reader sees for the chart's data lines (tests and accessible summaries use these). */
 export function lineNames(spec: Pick<ChartSpec, 'lines' | 'overlays'>): string[] {
@@ -124,13 +132,13 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
   const series: SeriesOption[] = [];
 
   for (const line of spec.lines) {
-    if (line.band) series.push(bandSeries(line));
+    if (line.band && !spec.logY) series.push(bandSeries(line));
     if (drawRaw) {
       series.push({
         type: 'line',
         id: `${line.id}:raw`,
         name: line.name,
-        data: toPairs(line.x, line.y),
+        data: toPairs(line.x, line.y, spec.logY),
         showSymbol: false,
         silent: true,
         z: 2,
@@ -143,7 +151,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       type: 'line',
       id: `${line.id}:main`,
       name: line.name,
-      data: toPairs(line.x, smooth ? ema(line.y, smoothing) : line.y),
+      data: toPairs(line.x, smooth ? ema(line.y, smoothing) : line.y, spec.logY),
       showSymbol: line.x.length <= 2,
       symbolSize: 5,
       z: 3,
@@ -214,8 +222,21 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       borderColor: theme.axis,
       textStyle: { color: theme.text, fontSize: 11 },
       axisPointer: { type: 'line', lineStyle: { color: theme.muted, width: 1 } },
-      formatter: (raw: unknown) => tooltipHtml(raw, spec.xLabel, spec.percent ?? false),
+      formatter: (raw: unknown) => tooltipHtml(raw, spec.xLabel, spec.percent ?? false, spec.cursorY?.() ?? null),
     },
+    ...(spec.interactive
+      ? {
+          // filterMode 'none': zooming in must not drop the points just outside the window.
+          dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none', ...(spec.zoom ? { startValue: spec.zoom[0], endValue: spec.zoom[1] } : { start: 0, end: 100 }) }],
+          toolbox: {
+            right: 8,
+            top: 0,
+            itemSize: 13,
+            iconStyle: { borderColor: theme.muted },
+            feature: { dataZoom: { yAxisIndex: 'none', title: { zoom: 'Box zoom', back: 'Undo zoom' } }, restore: { title: 'Reset zoom' } },
+          },
+        }
+      : {}),
     xAxis: {
       type: 'value',
       name: spec.xLabel,
@@ -230,8 +251,8 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       splitLine: { show: false },
     },
     yAxis: {
-      type: 'value',
-      ...(spec.percent ? { min: 0, max: 1 } : { scale: true }),
+      type: spec.logY ? 'log' : 'value',
+      ...(spec.logY ? {} : spec.percent ? { min: 0, max: 1 } : { scale: true }),
       axisLabel: { color: theme.muted, fontSize: 11, ...(spec.percent ? { formatter: pct } : {}) },
       axisLine: { show: false },
       splitLine: { lineStyle: { color: theme.grid } },
@@ -252,8 +273,13 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Axis tooltip: main lines only, best first, capped so 100 runs stay readable. */
-function tooltipHtml(raw: unknown, xLabel: string, percent: boolean): string {
+const TOOLTIP_ROWS = 12;
+
+/**
+ * Axis tooltip: main lines only, sorted by value, capped so 100 runs stay readable. With more
+ * lines than rows and a known pointer value, the rows are the lines nearest the pointer.
+ */
+export function tooltipHtml(raw: unknown, xLabel: string, percent: boolean, cursorY: number | null = null): string {
   const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
   const rows = params
     .filter((p) => p.seriesId && (p.seriesId.endsWith(':main') || p.seriesId.startsWith('overlay:')))
@@ -262,12 +288,16 @@ function tooltipHtml(raw: unknown, xLabel: string, percent: boolean): string {
     .sort((a, b) => (b.y as number) - (a.y as number));
   const x = params[0]?.axisValue ?? '';
   const fmt = (y: number) => (percent ? `${(y * 100).toFixed(1)}%` : Math.abs(y) >= 100 ? y.toFixed(0) : y.toPrecision(3));
-  const shown = rows.slice(0, 12);
+  const nearest =
+    cursorY != null && rows.length > TOOLTIP_ROWS
+      ? [...rows].sort((a, b) => Math.abs((a.y as number) - cursorY) - Math.abs((b.y as number) - cursorY)).slice(0, TOOLTIP_ROWS)
+      : rows.slice(0, TOOLTIP_ROWS);
+  const shown = nearest.sort((a, b) => (b.y as number) - (a.y as number));
   const lines = shown.map(
     (r) =>
       // An SVG dot carries the colour as an attribute: the app's CSP forbids inline style attributes.
       `<div class="tt-row"><svg class="tt-dot" width="8" height="8" aria-hidden="true"><circle cx="4" cy="4" r="4" fill="${escapeHtml(r.color)}"/></svg><span class="tt-name">${escapeHtml(r.name)}</span><b>${fmt(r.y as number)}</b></div>`,
   );
-  if (rows.length > shown.length) lines.push(`<div class="tt-more">+${rows.length - shown.length} more</div>`);
+  if (rows.length > shown.length) lines.push(`<div class="tt-more">${rows.length - shown.length} more hidden${cursorY != null ? ' (showing the nearest to the pointer)' : ''}</div>`);
   return `<div class="tt"><div class="tt-x">${escapeHtml(xLabel)} ${escapeHtml(String(typeof x === 'number' ? Math.round(x * 100) / 100 : x))}</div>${lines.join('')}</div>`;
 }

@@ -3,11 +3,14 @@ import type { ExportFile } from '../../../api/types';
 
 export function downloadFile(file: ExportFile): void {
   const body = file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0)) : file.content;
-  const blob = new Blob([body], { type: file.mimeType });
+  saveBlob(new Blob([body], { type: file.mimeType }), file.filename);
+}
+
+export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = file.filename;
+  a.download = filename;
   document.body.append(a);
   a.click();
   a.remove();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatRoute, parseRoute, type Route } from './route';
 import { shortcutFor } from './keyboard';
+import { DEFAULT_HYPERPARAM_QUERY } from '../../../vocabulary/charts/hyperparam';
 
 describe('routes', () => {
   it('round-trips every view', () => {
@@ -39,5 +40,24 @@ describe('shortcuts', () => {
     expect(shortcutFor(key('Escape', { target: { tagName: 'INPUT' } }))).toBe('escape');
     expect(shortcutFor(key('n', { ctrlKey: true }))).toBeNull();
     expect(shortcutFor(key('a', { ctrlKey: true }))).toBe('select-all');
+  });
+});
+
+describe('hyperparam route', () => {
+  it('round-trips the figure query, ids and tag', () => {
+    const route = {
+      view: 'hyperparam' as const,
+      ids: [3, 4],
+      tag: 'study:threshold',
+      query: { metric: 'eval/sampled_long_share', x: 'task.p_cot', lineBy: 'rl.algorithm', at: 'step' as const, step: 120, bars: 'std' as const },
+    };
+    const hash = formatRoute(route);
+    expect(hash).toContain('tag=study:threshold');
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it('falls back to the paper figure on missing or bad values', () => {
+    const r = parseRoute('#/hyperparam?tag=x&x=constructor[0]&at=worst&step=-3');
+    expect(r).toEqual({ view: 'hyperparam', ids: [], tag: 'x', query: { ...DEFAULT_HYPERPARAM_QUERY } });
   });
 });

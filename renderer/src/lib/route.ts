@@ -1,9 +1,15 @@
 // Hash routes, so views survive a reload and the back button works without a router library.
+import { DEFAULT_HYPERPARAM_QUERY, type HyperparamQuery } from '../../../vocabulary/charts/hyperparam';
+import { readCompareState, writeCompareState, type CompareUrlState } from './compare-url';
+
 export type Route =
   | { view: 'runs' }
   | { view: 'launch'; branchFrom?: number; checkpoint?: number }
   | { view: 'run'; id: number }
-  | { view: 'compare'; ids: number[] };
+  /** `state`: the view's controls and zoom, when the link names them. */
+  | { view: 'compare'; ids: number[]; state?: CompareUrlState }
+  /** Metric versus hyperparameter of the listed runs, or of the runs carrying `tag`. */
+  | { view: 'hyperparam'; ids: number[]; tag: string; query: HyperparamQuery };
 
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -20,8 +26,12 @@ export function parseRoute(hash: string): Route {
       const id = Number(parts[1]);
       return Number.isInteger(id) && id > 0 ? { view: 'run', id } : { view: 'runs' };
     }
-    case 'compare':
-      return { view: 'compare', ids: parseIds(params.get('ids') ?? '') };
+    case 'compare': {
+      const state = readCompareState(params);
+      return { view: 'compare', ids: parseIds(params.get('ids') ?? ''), ...(state ? { state } : {}) };
+    }
+    case 'hyperparam':
+      return { view: 'hyperparam', ids: parseIds(params.get('ids') ?? ''), tag: params.get('tag') ?? '', query: parseHyperparamQuery(params) };
     default:
       return { view: 'runs' };
   }
@@ -37,13 +47,50 @@ export function formatRoute(route: Route): string {
     case 'run':
       return `#/run/${route.id}`;
     case 'compare':
-      return route.ids.length ? `#/compare?ids=${route.ids.join(',')}` : '#/compare';
+    {
+      if (!route.state) return route.ids.length ? `#/compare?ids=${route.ids.join(',')}` : '#/compare';
+      const params = new URLSearchParams();
+      if (route.ids.length) params.set('ids', route.ids.join(','));
+      writeCompareState(route.state, params);
+      return `#/compare?${params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':')}`;
+    }
+    case 'hyperparam': {
+      const q = route.query;
+      const params = new URLSearchParams();
+      if (route.ids.length) params.set('ids', route.ids.join(','));
+      if (route.tag) params.set('tag', route.tag);
+      params.set('metric', q.metric);
+      params.set('x', q.x);
+      params.set('line', q.lineBy);
+      params.set('at', q.at);
+      if (q.step != null) params.set('step', String(q.step));
+      params.set('bars', q.bars);
+      return `#/hyperparam?${params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2F/g, '/')}`;
+    }
   }
 }
 
 function positive(text: string | null): number | null {
   const n = Number(text);
   return text != null && Number.isInteger(n) && n > 0 ? n : null;
+}
+
+const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+
+function parseHyperparamQuery(params: URLSearchParams): HyperparamQuery {
+  const d = DEFAULT_HYPERPARAM_QUERY;
+  const at = params.get('at');
+  const step = Number(params.get('step'));
+  const line = params.get('line');
+  const x = params.get('x') ?? '';
+  return {
+    metric: params.get('metric') || d.metric,
+    x: PATH.test(x) ? x : d.x,
+    lineBy: line === null ? d.lineBy : line === '' || PATH.test(line) ? line : d.lineBy,
+    at: at === 'best' || at === 'step' || at === 'end' ? at : d.at,
+    step: params.has('step') && Number.isInteger(step) && step >= 0 ? step : null,
+    bars: params.get('bars') === 'std' ? 'std' : 'minmax',
+  };
 }
 
 function parseIds(text: string): number[] {

@@ -123,6 +123,7 @@ export class AppState {
     this.route = route;
     // Remember the last comparison, so the Compare tab returns to it.
     if (route.view === 'compare' && route.ids.length) this.compare.ids = route.ids;
+    if (route.view === 'compare' && route.state) this.compare.apply(route.state);
   }
 
   notify(kind: Toast['kind'], text: string): void {

@@ -2,6 +2,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import { DEFAULT_COMPARE_KEYS } from '../../../vocabulary/charts/metric-catalog';
 import type { XAxisKind } from '../../../vocabulary/charts/series';
+import type { CompareUrlState } from '../lib/compare-url';
 
 export class CompareState {
   ids = $state<number[]>([]);
@@ -15,8 +16,45 @@ export class CompareState {
   showStar = $state(false);
   /** Lines the user switched off in the legend (unit ids). */
   hidden = new SvelteSet<string>();
+  /** Metric keys drawn on a log y axis. */
+  logKeys = new SvelteSet<string>();
+  /** The x window all charts are zoomed to; null = the whole axis. */
+  zoom = $state<[number, number] | null>(null);
   /** The "at step" column of the summary table; null = not shown. */
   atStep = $state<number | null>(null);
+
+  /** Everything the URL carries. */
+  snapshot(): CompareUrlState {
+    return {
+      keys: [...this.keys],
+      smoothing: this.smoothing,
+      x: this.x,
+      groupSeeds: this.groupSeeds,
+      band: this.band,
+      showThreshold: this.showThreshold,
+      showStar: this.showStar,
+      hidden: [...this.hidden],
+      atStep: this.atStep,
+      zoom: this.zoom,
+      logKeys: [...this.logKeys],
+    };
+  }
+
+  apply(s: CompareUrlState): void {
+    this.keys = s.keys;
+    this.smoothing = s.smoothing;
+    this.x = s.x;
+    this.groupSeeds = s.groupSeeds;
+    this.band = s.band;
+    this.showThreshold = s.showThreshold;
+    this.showStar = s.showStar;
+    this.hidden.clear();
+    for (const id of s.hidden) this.hidden.add(id);
+    this.atStep = s.atStep;
+    this.zoom = s.zoom;
+    this.logKeys.clear();
+    for (const k of s.logKeys) this.logKeys.add(k);
+  }
 
   toggleHidden(id: string): void {
     if (this.hidden.has(id)) this.hidden.delete(id);
