@@ -2,7 +2,9 @@
 // the same store while the sweep trains. Each run must be trained by exactly one of them, the
 // claims must say which, and the sweep must wait for (and report) the runs the server took.
 // The sweep is paused (SIGSTOP) from its first run's start until the server claimed a run, so the
-// server always gets one however slowly the machine runs; no assertion depends on timing.
+// server always gets one however slowly the machine runs; then the server's trainer is paused
+// until the sweep ended its own runs, so the sweep must wait on the server's alone. No assertion
+// depends on timing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,12 +16,22 @@ import type { ExperimentConfig } from '../vocabulary/experiment-config';
 let dir: string;
 let db: string;
 const children: ChildProcess[] = [];
+/** Trainers this test paused: woken and killed after it, whatever happened. */
+const paused: number[] = [];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'two-processes-'));
   db = path.join(dir, 'runs.sqlite');
 });
 afterEach(async () => {
+  for (const pid of paused.splice(0)) {
+    try {
+      process.kill(pid, 'SIGCONT');
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
   for (const child of children.splice(0)) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     child.kill('SIGCONT');
@@ -79,6 +91,16 @@ function claims(): Map<number, { status: string; claimedBy: string | null; pid: 
   }
 }
 
+/** The pid the run's trainer recorded (the claimant's until the trainer starts). */
+function trainerPid(runId: number): number | null {
+  const store = openStore(db, { readonly: true });
+  try {
+    return (store.db.prepare('SELECT pid FROM runs WHERE id = ?').get(runId) as { pid: number | null } | undefined)?.pid ?? null;
+  } finally {
+    store.close();
+  }
+}
+
 it('a sweep and a server on one store: every run trained once, by the process its claim names; the sweep reports the server\'s runs and exits 0', async () => {
   // One core for the sweep: it trains one run at a time, so the others stay queued for the server.
   const sweep = workbench(['sweep', '--preset', 'tiny', '--db', db, '--grid', 'seed=0,1,2', '--run'], { WORKBENCH_CORES: '1' });
@@ -96,7 +118,23 @@ it('a sweep and a server on one store: every run trained once, by the process it
     },
     serve,
   );
+  // Hold the server's trainer while the sweep trains the rest: the sweep then has nothing of its
+  // own left and must stay alive, watching the store, until the server's run ends.
+  const serverTrainer = await waitFor('the server\'s trainer recorded its pid', 120, () => {
+    const pid = trainerPid(taken[0]!);
+    return pid !== null && pid !== serve.child.pid ? pid : undefined;
+  }, serve);
+  paused.push(serverTrainer);
+  process.kill(serverTrainer, 'SIGSTOP');
   sweep.child.kill('SIGCONT');
+  await waitFor('the sweep ended its own runs', 300, () => {
+    const all = [...claims()];
+    const ownEnded = all.every(([, c]) => c.claimedBy === 'workbench serve' || c.status === 'completed');
+    return ownEnded && all.every(([id, c]) => c.claimedBy === 'workbench serve' || sweep.stderr().includes(`run ${id} completed`)) ? true : undefined;
+  }, sweep);
+  // Time for a sweep that wrongly lets its event loop empty to exit (it exited 13 here).
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  process.kill(serverTrainer, 'SIGCONT');
 
   const code = await Promise.race([
     sweep.exited,
