@@ -281,7 +281,8 @@ export class GraphRunner {
         this.check();
         for (const state of this.graphs.values()) this.emitProgress(state);
       }, this.o.pollMs ?? 1000);
-      this.timer.unref();
+      // Not unref'd: a CLI whose remaining runs another process trains has nothing else keeping it
+      // alive while it waits (it exited 13, the graph unsettled). close() clears the timer.
     } else if (!needed && this.timer) {
       clearInterval(this.timer);
       this.timer = null;

@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(join(STATIC_DIR, 'index.html'))) {
     process.stderr.write(`note: the UI is not built yet (${STATIC_DIR}); run \`npm run build:renderer\`\n`);
   }
-  const service = await createWorkbenchService({ storePath: values.db ?? defaultStorePath(), mode: 'browser', appVersion: appVersion() });
+  const service = await createWorkbenchService({ storePath: values.db ?? defaultStorePath(), mode: 'browser', claimant: 'workbench serve', appVersion: appVersion() });
   const server = await startServer({ backend: service, staticDir: STATIC_DIR, port, token: process.env.WORKBENCH_TOKEN });
   process.stdout.write(`Workbench (browser mode) at ${server.launchUrl}\n`);
   process.stderr.write(`store: ${service.storePath}\n`);

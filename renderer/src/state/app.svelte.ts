@@ -4,7 +4,7 @@ import { createContext } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import type { WorkbenchApi } from '../../../api/client';
 import type { WorkbenchEvent } from '../../../api/events';
-import type { BackendAvailability, Phase, Preset, QueueState, RunSummary, SampleView, SystemInfo } from '../../../api/types';
+import type { BackendAvailability, GraphProgress, Phase, Preset, QueueState, RunSummary, SampleView, SystemInfo } from '../../../api/types';
 import type { ProgressReport } from '../../../vocabulary/progress';
 import { formatRoute, parseRoute, type Route } from '../lib/route';
 import { throttle, type Throttled } from '../lib/throttle';
@@ -29,6 +29,8 @@ export class AppState {
   runsLoaded = $state(false);
   queue = $state<QueueState>({ concurrency: 1, running: [], queued: [] });
   live = $state<Record<number, LiveProgress>>({});
+  /** Run graphs submitted to this backend, by id: their latest graph/progress (settled ones until dismissed). */
+  graphs = $state<Record<number, GraphProgress>>({});
   samples = $state<Record<number, SampleView[]>>({});
   selected = new SvelteSet<number>();
   toasts = $state<Toast[]>([]);
@@ -102,6 +104,9 @@ export class AppState {
       case 'queue/changed':
         this.queue = event.queue;
         this.refreshRunsSoon();
+        break;
+      case 'graph/progress':
+        this.graphs[event.progress.graphId] = event.progress;
         break;
     }
   }
