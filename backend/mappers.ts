@@ -2,6 +2,7 @@
 import type { RunSummary as StoreRunSummary, RunDetail as StoreRunDetail, Series, GroupSeries as StoreGroupSeries, KeySummary } from '../db';
 import type { GroupSeries, MetricSeries, MetricSummary, RunDetail, RunProgress, RunSummary, ExperimentConfig } from '../api/types';
 import { bestOf } from '../db';
+import { NOTES_PREVIEW_CHARS } from '../vocabulary/runs';
 
 function progressOf(run: StoreRunSummary): RunProgress | null {
   const config = run.config as ExperimentConfig | null;
@@ -75,4 +76,10 @@ export function toMetricSeries(s: Series): MetricSeries {
 
 export function toGroupSeries(groupKey: string, g: StoreGroupSeries): GroupSeries {
   return { groupKey, runIds: g.runIds, key: g.key, x: g.x, mean: g.mean, min: g.min, max: g.max, std: g.std };
+}
+
+/** A list reply's run: its notes cut to NOTES_PREVIEW_CHARS, marked so the UI edits the full text. */
+export function notesPreview(run: RunSummary): RunSummary {
+  if (run.notes.length <= NOTES_PREVIEW_CHARS) return run;
+  return { ...run, notes: run.notes.slice(0, NOTES_PREVIEW_CHARS), notesTruncated: true };
 }

@@ -23,6 +23,9 @@ export interface RunProgress {
   totalSteps: number;
 }
 
+/** List replies carry at most this much of a run's notes (the full text comes with the run's detail). */
+export const NOTES_PREVIEW_CHARS = 500;
+
 export interface RunSummary {
   id: number;
   name: string;
@@ -34,7 +37,10 @@ export interface RunSummary {
   seed: number;
   groupKey: string;
   tags: string[];
+  /** The full notes in a run's detail; in list replies at most NOTES_PREVIEW_CHARS of them. */
   notes: string;
+  /** Set in list replies whose notes were cut to the preview. */
+  notesTruncated?: boolean;
   backend: string | null;
   backendVersion: string | null;
   threads: number | null;

@@ -5,7 +5,7 @@ import { ConfigPathError, setPath } from '../../vocabulary/config-paths';
 import { groupKey, validateConfig } from '../../vocabulary/experiment-config';
 import type { Handlers } from '../dispatch';
 import type { ServiceContext } from '../context';
-import { toRunDetail, toRunSummary } from '../mappers';
+import { notesPreview, toRunDetail, toRunSummary } from '../mappers';
 import { defaultRunName } from '../../vocabulary/run-names';
 
 type RunHandlers = Pick<
@@ -59,7 +59,8 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
   }
 
   return {
-    'runs/list': (filter) => store.listRuns({ ...filter }).map(toRunSummary),
+    // Notes can be 20,000 characters: a list reply carries a preview, the detail the full text.
+    'runs/list': (filter) => store.listRuns({ ...filter }).map((r) => notesPreview(toRunSummary(r))),
     'runs/get': ({ id }) => toRunDetail(requireRun(id)),
     'runs/start': ({ config, name, tags, sweep }) => {
       const expanded = expandSweep(config, sweep ?? []);
