@@ -10,6 +10,9 @@ export const EXTERNAL_PACKAGES = [
   'better-sqlite3',
   '@tensorflow/tfjs',
   '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgpu',
+  // Dawn's binary (dist/<platform>/dawn.node) behind the WebGPU backend; optional.
+  'webgpu',
   '@tensorflow/tfjs-node',
   '@tensorflow/tfjs-node-gpu',
 ] as const;

@@ -2,26 +2,32 @@
 // under new ids; nothing already here is overwritten.
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultStorePath, openStore, parseBundle, type RunStore } from '../../db';
+import { csvToBundle, defaultStorePath, openStore, parseBundle, type RunStore } from '../../db';
 import { parseFlags, UsageError } from '../args';
 import { withStoreErrors } from '../store-args';
 
-export const summary = 'import runs from a JSON export into the store, under new ids';
+export const summary = 'import runs from a JSON export or a long-format CSV into the store, under new ids';
 
-const HELP = `usage: workbench import FILE [--db FILE] [--json]
+const HELP = `usage: workbench import FILE [--db FILE] [--runs-csv FILE] [--json]
 
-Adds the runs of FILE (written by workbench export --format json; - reads stdin) to the store.
-Runs get new ids; parent links between imported runs are kept.
+Adds the runs of FILE to the store: a JSON export (workbench export --format json; - reads stdin),
+or a long-format metrics CSV (run_id,run_name,group_key,seed,key,step,phase,value,wall_time,
+samples_seen: workbench export --format csv, or another tracker's export in that shape). A CSV's
+runs take their configs from the per-run table (config.* columns) beside it, X.runs.csv for X.csv,
+or --runs-csv FILE; without one they come in with no config. CSV carries no checkpoints.
+Runs get new ids; parent links between imported runs are kept. Everything is checked before
+anything is written.
 
-  --db FILE   run store (default ${defaultStorePath()})
-  --json      print {"imported": [{"from": oldId, "to": newId}, ...]}
+  --db FILE        run store (default ${defaultStorePath()})
+  --runs-csv FILE  the per-run table of a CSV import
+  --json           print {"imported": [{"from": oldId, "to": newId}, ...]}
 `;
 
 export async function run(argv: string[]): Promise<number> {
   return withStoreErrors('import', async () => {
     const { values, positionals } = parseFlags(
       argv,
-      { db: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      { db: { type: 'string' }, 'runs-csv': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       true,
     );
     if (values.help) {
@@ -30,11 +36,27 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (positionals.length !== 1) throw new UsageError('give exactly one FILE to import');
     const source = positionals[0];
+    const read = (file: string): string => {
+      try {
+        return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
     let bundle: unknown;
-    try {
-      bundle = JSON.parse(fs.readFileSync(source === '-' ? 0 : source, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`cannot read ${source}: ${err instanceof Error ? err.message : String(err)}`);
+    if (source.toLowerCase().endsWith('.csv')) {
+      if (source.toLowerCase().endsWith('.runs.csv')) throw new UsageError(`${source} is a per-run table: import the metrics CSV beside it (it reads this one)`);
+      const sibling = source.replace(/\.csv$/i, '.runs.csv');
+      const runsFile = values['runs-csv'] ?? (fs.existsSync(sibling) ? sibling : null);
+      bundle = csvToBundle(read(source), source, runsFile ? read(runsFile) : null, runsFile ?? '');
+    } else {
+      if (values['runs-csv']) throw new UsageError('--runs-csv goes with a CSV import');
+      try {
+        bundle = JSON.parse(read(source));
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        throw new UsageError(`${source} is not JSON (${err instanceof Error ? err.message : String(err)}); a CSV import needs a .csv name`);
+      }
     }
     // Checked whole before the store is even opened: a bad bundle creates and changes nothing.
     const checked = parseBundle(bundle, source === '-' ? 'stdin' : source);
