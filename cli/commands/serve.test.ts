@@ -69,7 +69,8 @@ describe('workbench serve killed -9', () => {
       };
       const trainerPid = await until('the trainer to start', () => {
         const run = readRun();
-        return run.status === 'running' && run.pid ? run.pid : undefined;
+        // The claim records the server's pid first; the trainer then records its own.
+        return run.status === 'running' && run.pid && run.pid !== server.pid ? run.pid : undefined;
       });
 
       server.kill('SIGKILL');

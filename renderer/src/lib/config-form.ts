@@ -92,7 +92,7 @@ export function formSections(config: Pick<ExperimentConfigInput, 'task' | 'rl'>)
     { id: 'ntp', title: 'NTP pre-training', fields: objectFields('ntp', ntpSchema) },
     { id: 'rl', title: 'RL post-training', fields: config.rl ? objectFields('rl', rlSchema, ['fromCheckpoint']) : [] },
     { id: 'eval', title: 'Evaluation', fields: objectFields('eval', evalSchema) },
-    { id: 'run', title: 'Run', fields: [fieldOf('seed', top.seed), fieldOf('backend', top.backend)].filter((f): f is FormField => f != null) },
+    { id: 'run', title: 'Run', fields: [fieldOf('seed', top.seed), fieldOf('backend', top.backend), fieldOf('workers', top.workers)].filter((f): f is FormField => f != null) },
   ];
 }
 
