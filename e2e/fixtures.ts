@@ -42,12 +42,15 @@ async function startServe(dbPath: string): Promise<{ child: ChildProcess; launch
   return { child, launchUrl };
 }
 
-export const test = base.extend<{}, { workbench: Workbench; seedStore: { seed(dbPath: string): unknown } | null }>({
+export const test = base.extend<{}, { workbench: Workbench; seedStore: { seed(dbPath: string): unknown } | null; storeFor: string }>({
+  /** Which spec file the store belongs to (`test.use({ storeFor: 'ui' })` at the top of each file): a
+   * different value makes Playwright start a new worker, so no file sees another file's runs. */
+  storeFor: ['', { scope: 'worker', option: true }],
   /** Writes runs into the fresh store before the server opens it (`test.use` in a spec file; an
    * object, since Playwright would take a bare function for a fixture). */
   seedStore: [null, { scope: 'worker', option: true }],
   workbench: [
-    async ({ seedStore }, use) => {
+    async ({ seedStore, storeFor: _storeFor }, use) => {
       const dir = mkdtempSync(join(tmpdir(), 'workbench-e2e-'));
       const dbPath = join(dir, 'runs.sqlite');
       seedStore?.seed(dbPath);

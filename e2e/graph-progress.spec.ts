@@ -2,6 +2,8 @@
 // from the graph/progress events the backend pushes over SSE.
 import { expect, test } from './fixtures';
 
+test.use({ storeFor: 'graph-progress' });
+
 interface Preset {
   name: string;
   config: Record<string, unknown> & { ntp: Record<string, unknown> };

@@ -6,6 +6,8 @@ import { openStore } from '../db';
 import { writeSyntheticRun } from '../db/testing/synthetic-sweep';
 import { expect, test } from './fixtures';
 
+test.use({ storeFor: 'hyperparam' });
+
 test.describe.configure({ mode: 'serial' });
 
 const P_COTS = [0.1, 0.2, 0.5];

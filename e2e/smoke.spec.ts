@@ -3,6 +3,8 @@
 import { expect, test } from './fixtures';
 import { APP_CSP, APP_CSP_META } from '../vocabulary/csp';
 
+test.use({ storeFor: 'smoke' });
+
 test('the app shell renders and lists the TensorFlow.js backends of this machine', async ({ page, workbench }) => {
   await page.goto(workbench.launchUrl);
   await expect(page.getByTestId('app-shell')).toBeVisible();

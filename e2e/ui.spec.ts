@@ -5,6 +5,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test, type Workbench } from './fixtures';
 
+test.use({ storeFor: 'ui' });
+
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 

@@ -4,6 +4,8 @@ import type { Page } from '@playwright/test';
 import { expect, test, type Workbench } from './fixtures';
 import { seedStore } from './seed-store';
 
+test.use({ storeFor: 'uifix' });
+
 test.use({ seedStore: { seed: seedStore } });
 test.describe.configure({ mode: 'serial' });
 
