@@ -47,6 +47,16 @@ export function lineUnits(runs: readonly RunSummary[], key: string, groups?: rea
   });
 }
 
+/** Positions of the units whose name (or a seed's run name) contains `text`, case-insensitively. */
+export function matchingUnits(units: readonly LineUnit[], text: string): number[] {
+  const q = text.trim().toLowerCase();
+  const out: number[] = [];
+  units.forEach((u, i) => {
+    if (!q || u.label.toLowerCase().includes(q) || u.runs.some((r) => runLabel(r).toLowerCase().includes(q))) out.push(i);
+  });
+  return out;
+}
+
 /**
  * One colour per unit: a hue per seed group (a grouped unit, or the runs sharing a group key when
  * seeds are drawn one by one), a shade per seed within it. Hues follow first appearance.
