@@ -268,4 +268,13 @@ test('the compare view stays responsive with 100 runs', async ({ page, workbench
   console.log(`compare with ${N} runs: first paint ${firstPaint} ms, control changes ${rerender} ms`);
   // Timings are printed for the record; on a shared 2-core machine they are no pass/fail criterion.
   await page.screenshot({ path: `${SHOTS}/08-compare-100-runs.png` });
+  // Past 20 lines the legend is a list with a filter; hiding a filtered line still drops it from the charts.
+  const legend = page.getByTestId('compare-legend');
+  await legend.getByTestId('legend-filter').fill('compare 4');
+  await expect(legend.getByTestId('legend-count')).toHaveText('11 of 100 lines');
+  await expect(legend.getByTestId('legend-item')).toHaveCount(11);
+  await legend.getByRole('button', { name: 'Hide synthetic compare 42 (#200042)', exact: true }).click();
+  await expect(chart).not.toHaveAttribute('data-series', /synthetic compare 42 \(#200042\)/);
+  await legend.getByRole('button', { name: 'Show synthetic compare 42 (#200042)', exact: true }).click();
+  await expect(chart).toHaveAttribute('data-series', /synthetic compare 42 \(#200042\)/);
 });

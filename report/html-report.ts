@@ -3,8 +3,8 @@
 // versions. Opens offline and prints cleanly. Shares chart building with the app's compare view.
 import * as echarts from 'echarts';
 import type { GroupSeries, MetricSeries, RunDetail } from '../api/types';
-import { buildChartOption, colorFor, LIGHT_THEME } from '../vocabulary/charts/chart-options';
-import { buildPanelSpec, lineUnits } from '../vocabulary/charts/compare-lines';
+import { buildChartOption, LIGHT_THEME } from '../vocabulary/charts/chart-options';
+import { buildPanelSpec, lineUnits, unitColors } from '../vocabulary/charts/compare-lines';
 import { diffConfigs, formatScalar } from '../vocabulary/config-paths';
 import { formatDuration, formatValue } from '../vocabulary/format';
 import { cspMetaTag, REPORT_CSP_META } from '../vocabulary/csp';
@@ -145,10 +145,10 @@ function renderSvg(option: echarts.EChartsCoreOption): string {
 
 /** One legend for every chart (colours follow the line's position in each). */
 function legendTable(runs: RunDetail[], key: string, groups: GroupSeries[] | null): string {
-  const palette = LIGHT_THEME.palette;
-  const rows = lineUnits(runs, key, groups).map((u, i) => {
-    const dashed = i >= palette.length && Math.floor(i / palette.length) % 2 === 1;
-    const swatch = `<svg width="22" height="8" aria-hidden="true"><line x1="1" y1="4" x2="21" y2="4" stroke="${esc(colorFor(i, LIGHT_THEME))}" stroke-width="3"${dashed ? ' stroke-dasharray="4 3"' : ''}/></svg>`;
+  const units = lineUnits(runs, key, groups);
+  const colors = unitColors(units, LIGHT_THEME);
+  const rows = units.map((u, i) => {
+    const swatch = `<svg width="22" height="8" aria-hidden="true"><line x1="1" y1="4" x2="21" y2="4" stroke="${esc(colors[i])}" stroke-width="3"/></svg>`;
     return `<tr><td>${swatch}</td><td>${esc(u.label)}</td></tr>`;
   });
   return `<table class="legend" data-testid="report-legend"><thead><tr><th></th><th>line (${rows.length})</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as echarts from 'echarts';
-import { buildChartOption, LIGHT_THEME, lineNames, type ChartSpec, tooltipHtml } from './chart-options';
+import { buildChartOption, colorFor, DARK_THEME, LIGHT_THEME, lineNames, type ChartSpec, tooltipHtml } from './chart-options';
 
 const spec = (over: Partial<ChartSpec> = {}): ChartSpec => ({
   title: 'Greedy accuracy',
@@ -94,5 +94,25 @@ describe('chart tools', () => {
     expect(near).toContain('28 more hidden');
     // Without a pointer value: the top values.
     expect(tooltipHtml(params, 'step', false)).toContain('tt-name">run 39<');
+  });
+});
+
+describe('colorFor', () => {
+  it('keeps the ten palette colours, then goes on with hues that never repeat', () => {
+    for (const theme of [LIGHT_THEME, DARK_THEME]) {
+      const colors = Array.from({ length: 60 }, (_, i) => colorFor(i, theme));
+      expect(colors.slice(0, 10)).toEqual(theme.palette);
+      expect(new Set(colors).size).toBe(60);
+      for (const c of colors) expect(c).toMatch(/^#[0-9a-f]{6}$/);
+    }
+  });
+
+  it('shades a hue from darker to lighter across the seeds of a group', () => {
+    const lum = (hex: string) => [1, 3, 5].reduce((s, i) => s + parseInt(hex.slice(i, i + 2), 16), 0);
+    const shades = Array.from({ length: 5 }, (_, s) => colorFor(3, LIGHT_THEME, s, 5));
+    expect(shades[2]).toBe(LIGHT_THEME.palette[3]);
+    for (let s = 1; s < 5; s++) expect(lum(shades[s])).toBeGreaterThan(lum(shades[s - 1]));
+    expect(shades[0]).not.toBe('#000000');
+    expect(shades[4]).not.toBe('#ffffff');
   });
 });

@@ -11,7 +11,7 @@ export interface ChartTheme {
   grid: string;
   axis: string;
   tooltipBg: string;
-  /** Distinct colours for up to ten lines; the palette repeats with a dash pattern after that. */
+  /** The first ten hues; `colorFor` goes on with golden-angle hues after that, so none repeats. */
   palette: string[];
 }
 
@@ -36,8 +36,35 @@ export const DARK_THEME: ChartTheme = {
   palette: ['#6b9bd1', '#ffa64d', '#ff7b7d', '#8fd3cd', '#7cc26f', '#f5d76e', '#c99bc0', '#ffb8c1', '#bf9a82', '#a8a29f'],
 };
 
-export function colorFor(index: number, theme: ChartTheme): string {
-  return theme.palette[index % theme.palette.length];
+/**
+ * Hue `index` (the palette first, then golden-angle hues that never repeat), in shade `shade` of
+ * `shades`: the members of one family (seeds of one group) run from darker to lighter around it.
+ */
+export function colorFor(index: number, theme: ChartTheme, shade = 0, shades = 1): string {
+  const base = index < theme.palette.length ? hexToRgb(theme.palette[index]) : hslToRgb((index * 137.508) % 360, 0.6, theme.dark ? 0.65 : 0.45);
+  if (shades <= 1) return rgbToHex(base);
+  // -1 (darkest) .. +1 (lightest); wide enough apart to tell six seeds apart, never black or white.
+  const t = (2 * shade) / (shades - 1) - 1;
+  const mix = (c: number): number => (t < 0 ? c * (1 + 0.45 * t) : c + (255 - c) * 0.55 * t);
+  return rgbToHex(base.map(mix) as [number, number, number]);
+}
+
+function hexToRgb(hex: string): [number, number, number] {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function rgbToHex(rgb: readonly number[]): string {
+  return '#' + rgb.map((c) => Math.round(Math.min(255, Math.max(0, c))).toString(16).padStart(2, '0')).join('');
+}
+
+function hslToRgb(h: number, s: number, l: number): [number, number, number] {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number): number => {
+    const k = (n + h / 30) % 12;
+    return 255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)));
+  };
+  return [f(0), f(8), f(4)];
 }
 
 export interface ChartLine {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupSeries, MetricSeries } from '../../api/types';
-import { LIGHT_THEME } from './chart-options';
-import { buildPanelSpec } from './compare-lines';
+import { colorFor, LIGHT_THEME } from './chart-options';
+import { buildPanelSpec, lineUnits, unitColors } from './compare-lines';
 import { indexSeries } from './series';
 import { makeRun } from '../testing/run-fixtures';
 
@@ -94,5 +94,51 @@ describe('buildPanelSpec', () => {
     const some = buildPanelSpec({ ...base, showStar: false, hidden: new Set(['2']) });
     expect(some.lines.map((l) => l.name)).toEqual(['a (#1)', 'c (#3)']);
     expect(some.lines[1].color).toBe(all.lines[2].color);
+  });
+});
+
+/** Hue angle of `#rrggbb`, to check that a group's seeds are shades of one hue. */
+function hueOf(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  const max = Math.max(r, g, b);
+  const d = max - Math.min(r, g, b);
+  if (d === 0) return 0;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+}
+
+describe('unitColors', () => {
+  // 12 seed groups of 3 seeds: 36 lines when seeds are drawn one by one.
+  const many = Array.from({ length: 36 }, (_, i) => makeRun(i + 1, { pCot: Math.floor(i / 3) / 100, seed: i % 3 }));
+
+  it('gives 36 seeds of 12 groups 36 distinct colours, one hue per group and a shade per seed', () => {
+    const colors = unitColors(lineUnits(many, key, null), LIGHT_THEME);
+    expect(new Set(colors).size).toBe(36);
+    for (let g = 0; g < 12; g++) {
+      const hues = colors.slice(g * 3, g * 3 + 3).map(hueOf);
+      // Within rounding to 8-bit channels (circular distance).
+      for (const h of hues) expect(Math.min(Math.abs(h - hues[0]), 360 - Math.abs(h - hues[0]))).toBeLessThan(4);
+      // The middle seed carries the group's own colour, the same one the group has when grouped.
+      expect(colors[g * 3 + 1]).toBe(colorFor(g, LIGHT_THEME));
+    }
+    // Groups beyond the ten palette hues still get hues of their own.
+    expect(hueOf(colors[10 * 3 + 1])).not.toBeCloseTo(hueOf(colors[11 * 3 + 1]), 0);
+  });
+
+  it('gives each seed group one colour when grouped, and each lone run its own hue', () => {
+    const grouped = unitColors(lineUnits(many, key, []), LIGHT_THEME);
+    expect(grouped).toEqual(Array.from({ length: 12 }, (_, g) => colorFor(g, LIGHT_THEME)));
+    const lone = Array.from({ length: 30 }, (_, i) => makeRun(i + 1, { pCot: i / 100 }));
+    expect(new Set(unitColors(lineUnits(lone, key, null), LIGHT_THEME)).size).toBe(30);
+  });
+
+  it('draws 30 runs in 30 colours, none dashed, colours kept when a line is hidden', () => {
+    const lone = Array.from({ length: 30 }, (_, i) => makeRun(i + 1, { pCot: i / 100 }));
+    const s = lone.map((r) => ({ runId: r.id, key, x: [0, 1], y: [0, 1], min: [0, 1], max: [0, 1] }));
+    const spec = buildPanelSpec({ ...base, runs: lone, series: indexSeries(s) });
+    expect(new Set(spec.lines.map((l) => l.color)).size).toBe(30);
+    expect(spec.lines.some((l) => l.dashed)).toBe(false);
+    const hidden = buildPanelSpec({ ...base, runs: lone, series: indexSeries(s), hidden: new Set(['1']) });
+    expect(hidden.lines.map((l) => l.color)).toEqual(spec.lines.slice(1).map((l) => l.color));
   });
 });

@@ -29,7 +29,7 @@ export interface PanelInput {
   markX?: number | null;
 }
 
-/** A line-drawing unit: one run, or a group of seeds. Colours follow the unit's position. */
+/** A line-drawing unit: one run, or a group of seeds. Colours follow the unit's seed group (`unitColors`). */
 export interface LineUnit {
   id: string;
   label: string;
@@ -47,15 +47,47 @@ export function lineUnits(runs: readonly RunSummary[], key: string, groups?: rea
   });
 }
 
+/** Positions of the units whose name (or a seed's run name) contains `text`, case-insensitively. */
+export function matchingUnits(units: readonly LineUnit[], text: string): number[] {
+  const q = text.trim().toLowerCase();
+  const out: number[] = [];
+  units.forEach((u, i) => {
+    if (!q || u.label.toLowerCase().includes(q) || u.runs.some((r) => runLabel(r).toLowerCase().includes(q))) out.push(i);
+  });
+  return out;
+}
+
+/**
+ * One colour per unit: a hue per seed group (a grouped unit, or the runs sharing a group key when
+ * seeds are drawn one by one), a shade per seed within it. Hues follow first appearance.
+ */
+export function unitColors(units: readonly LineUnit[], theme: ChartTheme): string[] {
+  const family = new Map<string, { hue: number; size: number }>();
+  for (const u of units) {
+    const key = u.runs[0]?.groupKey ?? u.id;
+    const f = family.get(key);
+    if (f) f.size++;
+    else family.set(key, { hue: family.size, size: 1 });
+  }
+  const seen = new Map<string, number>();
+  return units.map((u) => {
+    const key = u.runs[0]?.groupKey ?? u.id;
+    const f = family.get(key)!;
+    const shade = seen.get(key) ?? 0;
+    seen.set(key, shade + 1);
+    return colorFor(f.hue, theme, shade, f.size);
+  });
+}
+
 export function buildPanelSpec(input: PanelInput): ChartSpec {
   const info = metricInfo(input.key);
   const units = lineUnits(input.runs, input.key, input.groups);
   const lines: ChartLine[] = [];
   const overlays: ChartOverlay[] = [];
+  const colors = unitColors(units, input.theme);
   units.forEach((unit, i) => {
     if (input.hidden?.has(unit.id)) return;
-    const color = colorFor(i, input.theme);
-    const dashed = i >= input.theme.palette.length && Math.floor(i / input.theme.palette.length) % 2 === 1;
+    const color = colors[i];
     let xs: number[];
     let ys: number[];
     let band: ChartLine['band'];
@@ -69,7 +101,7 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
       xs = s.x;
       ys = s.y;
     }
-    lines.push({ id: unit.id, name: unit.label, color, x: xs, y: ys, band, dashed });
+    lines.push({ id: unit.id, name: unit.label, color, x: xs, y: ys, band });
 
     if (input.showStar && info.longShare && input.x === 'step' && followsStarRecursion(unit.runs[0].config) && overlays.length < 6) {
       const boundary = phaseBoundary(unit.runs[0].config, 'step') ?? branchStart(unit.runs[0].config, [{ x: xs }]);

@@ -7,7 +7,9 @@ import ProgressBar from './ProgressBar.svelte';
 import SummaryTable from './SummaryTable.svelte';
 import ConfigDiffTable from './ConfigDiffTable.svelte';
 import { makeRun } from '../../../vocabulary/testing/run-fixtures';
-import { lineUnits } from '../../../vocabulary/charts/compare-lines';
+import { lineUnits, unitColors } from '../../../vocabulary/charts/compare-lines';
+import { LIGHT_THEME } from '../../../vocabulary/charts/chart-options';
+import CompareLegendHost from './testing/CompareLegendHost.svelte';
 import type { MetricSeries } from '../../../api/types';
 
 describe('components', () => {
@@ -54,5 +56,30 @@ describe('components', () => {
     const diff = render(ConfigDiffTable, { props: { units, colors: ['#000', '#111'] } }).body;
     expect(diff).toContain('task.p_cot');
     expect(diff).not.toContain('model.width');
+  });
+
+  it('CompareLegend turns searchable past 20 lines: the filter keeps matching names, counts them, keeps show/hide', () => {
+    const legend = (n: number, filter: string, hidden: string[] = []) => {
+      const runs = Array.from({ length: n }, (_, i) => makeRun(i + 1, { name: `lr-${i + 1}`, pCot: i / 100 }));
+      const units = lineUnits(runs, '', null);
+      return render(CompareLegendHost, { props: { units, colors: unitColors(units, LIGHT_THEME), filter, hidden } }).body;
+    };
+    const items = (body: string) => body.match(/data-testid="legend-item"/g)?.length ?? 0;
+    // 20 lines: the plain legend, every line, no filter.
+    const few = legend(20, '');
+    expect(items(few)).toBe(20);
+    expect(few).not.toContain('data-testid="legend-filter"');
+    // 30 lines, no filter text: all of them and the filter box.
+    const all = legend(30, '');
+    expect(items(all)).toBe(30);
+    expect(all).toContain('data-testid="legend-filter"');
+    expect(all).toMatch(/data-testid="legend-count"[^>]*>30 of 30 lines/);
+    // "lr-2" matches lr-2 and lr-20..lr-29; a hidden match still offers "Show".
+    const some = legend(30, 'LR-2', ['22']);
+    expect(items(some)).toBe(11);
+    expect(some).toMatch(/data-testid="legend-count"[^>]*>11 of 30 lines/);
+    expect(some).toContain('aria-label="Show lr-22 (#22)"');
+    expect(some).toContain('aria-label="Hide lr-21 (#21)"');
+    expect(some).not.toContain('lr-3 (#3)');
   });
 });
