@@ -1,0 +1,153 @@
+// UI benchmark (issue 14 item 6): a generated store of 100 runs x 4 metrics x 3,000 steps opened in
+// browser mode in Debian's Chromium. Times opening the compare view, each control change, the
+// metric-vs-hyperparameter view and the HTML report export. Printed, never asserted.
+// Usage: npm run build:renderer && npm run bench:ui   (BENCH_KEEP=1 keeps the temp store)
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { openStore } from '../db/index';
+import { writeSyntheticRun } from '../db/testing/synthetic-sweep';
+
+const RUNS = 100;
+const SEEDS = 5; // 20 p_cot values x 5 seeds, so "group seeds" has groups to draw
+const STEPS = 3000;
+const TAG = 'study:bench-ui';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workbench-ui-bench-'));
+const dbPath = path.join(dir, 'runs.sqlite');
+const results: Record<string, number> = {};
+const report = (name: string, ms: number, what: string) => {
+  results[name] = Math.round(ms);
+  console.log(`${what}: ${ms.toFixed(0)} ms`);
+};
+
+function seed(): number[] {
+  const t0 = performance.now();
+  const store = openStore(dbPath);
+  const ids: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const pCot = Math.round((Math.floor(i / SEEDS) / (RUNS / SEEDS)) * 1000) / 1000;
+    ids.push(writeSyntheticRun(store, { pCot, seed: i % SEEDS, ntpSteps: 2000, rlSteps: STEPS - 2000, every: 1, tags: [TAG] }));
+  }
+  store.close();
+  console.log(`store: ${RUNS} runs x 4 metrics x ${STEPS} steps written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return ids;
+}
+
+async function serve(): Promise<{ child: ChildProcess; launchUrl: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'serve', '--port', '0', '--db', dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const launchUrl = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL in 60 s\n${stderr}`)), 60_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}\n${stderr}`));
+    });
+  });
+  return { child, launchUrl };
+}
+
+/** Runs `act` in the page, then waits (frame by frame) until `done` holds and one more frame has
+ * painted; returns the milliseconds from the action to that frame. `act`/`done` are source strings
+ * evaluated in the page, since they must cross into the browser. */
+async function timed(page: Page, act: string, done: string): Promise<number> {
+  // A source string, not a function: tsx would wrap a function's inner helpers in `__name`, which
+  // the page lacks.
+  return page.evaluate<number>(`(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const t0 = performance.now();
+    ${act};
+    const deadline = t0 + 120000;
+    while (!(${done})) {
+      if (performance.now() > deadline) throw new Error('timed out waiting for ' + ${JSON.stringify(done)});
+      await frame();
+    }
+    await frame();
+    await frame();
+    return performance.now() - t0;
+  })()`);
+}
+
+/** True in the page once every compare chart lists `n` series and the `need` predicate on names holds. */
+const chartsDrawn = (n: number, need = 'true', count = 3) =>
+  `(() => { const cs = [...document.querySelectorAll('[data-testid^="compare-chart-"]')]; ` +
+  `return cs.length === ${count} && cs.every((c) => { const names = JSON.parse(c.getAttribute('data-series') || '[]'); ` +
+  `return names.length === ${n} && c.querySelector('canvas') && (${need}); }); })()`;
+
+async function main(): Promise<void> {
+  const ids = seed();
+  const { child, launchUrl } = await serve();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    await page.goto(launchUrl);
+    await page.getByTestId('app-shell').waitFor({ timeout: 60_000 });
+
+    report('openCompareMs', await timed(page, `location.hash = '#/compare?ids=${ids.join(',')}'`, chartsDrawn(RUNS)), `open compare of ${RUNS} runs (3 charts drawn)`);
+
+    const controls: Record<string, number> = {};
+    const control = async (name: string, act: string, done: string) => {
+      const ms = await timed(page, act, done);
+      controls[name] = Math.round(ms);
+      console.log(`control ${name}: ${ms.toFixed(0)} ms`);
+    };
+    const smooth = `const s = document.querySelector('input[aria-label="Smoothing"]'); s.value = '0.9'; s.dispatchEvent(new Event('input', { bubbles: true }));`;
+    await control('smoothing 0 -> 0.9', smooth, `document.querySelector('.smooth .val').textContent === '0.90'`);
+    await control('x axis -> samples', `document.querySelector('[data-testid="x-samples"]').click()`, `document.querySelector('[data-testid="x-samples"]').getAttribute('aria-checked') === 'true'`);
+    await control('x axis -> step', `document.querySelector('[data-testid="x-step"]').click()`, `document.querySelector('[data-testid="x-step"]').getAttribute('aria-checked') === 'true'`);
+    await control('group seeds on', `document.querySelector('[data-testid="group-seeds"]').click()`, chartsDrawn(RUNS / SEEDS, `names.every((x) => /seeds/.test(x))`));
+    await control('group seeds off', `document.querySelector('[data-testid="group-seeds"]').click()`, chartsDrawn(RUNS));
+    await page.getByTestId('metric-picker').click();
+    await control(
+      'add metric loss',
+      `[...document.querySelectorAll('[data-testid="metric-menu"] label')].find((l) => l.textContent.includes('loss') && !l.textContent.includes('/')).querySelector('input').click()`,
+      chartsDrawn(RUNS, 'true', 4),
+    );
+    await page.keyboard.press('Escape');
+    const slowest = Object.entries(controls).sort((a, b) => b[1] - a[1])[0]!;
+    results.controlChangeMs = slowest[1];
+    console.log(`slowest control change: ${slowest[0]} ${slowest[1]} ms`);
+
+    const t0 = performance.now();
+    await page.getByTestId('export-menu').click();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 300_000 }), page.getByTestId('export-html').click()]);
+    const file = await download.path();
+    report('reportMs', performance.now() - t0, `HTML report export of ${RUNS} runs x 4 metrics (${(fs.statSync(file).size / 1e6).toFixed(1)} MB)`);
+
+    report(
+      'hyperparamViewMs',
+      await timed(
+        page,
+        `location.hash = '#/hyperparam?tag=${TAG}'`,
+        `(() => { const c = document.querySelector('[data-testid="hyperparam-chart"]'); return c && c.querySelector('canvas') && document.querySelectorAll('[data-testid="hyperparam-table"] tbody tr').length > 0; })()`,
+      ),
+      `metric-vs-hyperparameter view of ${RUNS} runs`,
+    );
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    if (process.env.BENCH_KEEP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const [l1, l5, l15] = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  console.log(JSON.stringify({ ...results, loadAvg: [l1, l5, l15], cores: os.cpus().length }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
