@@ -3,6 +3,8 @@
 // machine without a running cluster it fails) is shown on the form, with no run queued locally.
 import { expect, test } from './fixtures';
 
+test.use({ storeFor: 'slurm-launch' });
+
 test('Slurm launch: field errors, the request sent, the answer shown, nothing queued here', async ({ page, workbench }) => {
   const submits: unknown[] = [];
   await page.route('**/api/slurm/submit', async (route) => {
