@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../api/contract';
-import { crossProduct } from '../../api/sweep';
+import { expandSweep } from '../../api/sweep';
 import type { SlurmJobView } from '../../api/types';
 import { collectJob, jobStatus } from '../../cluster/collect';
 import { sweepToGraph } from '../../cluster/graph-from';
@@ -12,8 +12,6 @@ import { MANIFEST_FILE } from '../../cluster/manifest';
 import { slurmOptionsSchema } from '../../cluster/slurm-options';
 import { SlurmError } from '../../cluster/slurm';
 import { submitJobFolder } from '../../cluster/submit';
-import { validateConfig, type ExperimentConfig } from '../../vocabulary/experiment-config';
-import { setPath } from '../../vocabulary/config-paths';
 import type { ServiceContext } from '../context';
 import type { Handlers } from '../dispatch';
 
@@ -36,17 +34,10 @@ export function slurmHandlers({ store, options }: ServiceContext): SlurmHandlers
         const fieldErrors = parsedOptions.error.issues.map((i) => ({ path: `options.${i.path.join('.')}`, message: i.message }));
         throw new ApiError('bad-request', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
       }
-      const combos = crossProduct(sweep ?? []);
-      const configs: ExperimentConfig[] = [];
-      const fieldErrors: { path: string; message: string }[] = [];
-      for (const combo of combos) {
-        let input = (config ?? {}) as object;
-        for (const [p, v] of Object.entries(combo)) input = setPath(input, p, v);
-        const checked = validateConfig(input);
-        if (checked.ok) configs.push(checked.config);
-        else fieldErrors.push(...checked.errors.map((e) => ({ path: e.path, message: e.message })));
-      }
-      if (fieldErrors.length) throw new ApiError('invalid-config', `invalid config: ${fieldErrors.map((e) => e.message).join('; ')}`, fieldErrors);
+      // The same expansion as runs/start: size cap before expanding, path guards, every config validated.
+      const expanded = expandSweep(config, sweep ?? []);
+      if (!expanded.ok) throw new ApiError(expanded.kind === 'invalid-config' ? 'invalid-config' : 'bad-request', expanded.message, expanded.errors);
+      const { configs, combos } = expanded;
       const label = (name ?? 'app').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'app';
       const job = `${label}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`;
       const dir = path.join(root, job);
