@@ -9,6 +9,7 @@ import type { Reply } from '../api/contract';
 import type { WorkbenchEvent } from '../api/events';
 import { APP_CSP } from '../vocabulary/csp';
 import { jsonNestingDepth } from './json-nesting';
+import { STATIC_CONTENT_TYPES } from '../vocabulary/content-types';
 
 export interface BackendEndpoint {
   call(method: string, input: unknown): Promise<Reply<unknown>>;
@@ -37,17 +38,6 @@ const COOKIE = 'workbench_token';
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** No API input nests deeper than a config with a few arrays; far below any stack limit. */
 const MAX_BODY_DEPTH = 64;
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 const SECURITY_HEADERS = {
   'content-security-policy': APP_CSP,
   'x-content-type-options': 'nosniff',
@@ -120,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!content) {
       return sendJson(res, 503, deny(`the UI is not built: run \`npm run build:renderer\` (looked in ${options.staticDir})`));
     }
-    res.writeHead(200, { ...SECURITY_HEADERS, ...extraHeaders, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...SECURITY_HEADERS, ...extraHeaders, 'content-type': STATIC_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(content);
   }
 

@@ -2,6 +2,7 @@
 // origin of its own (so header CSP, fetch and storage behave as on the web) that can reach only
 // the built renderer folder. Free of Electron imports so a plain Node test can check it.
 import path from 'node:path';
+import { STATIC_CONTENT_TYPES } from '../vocabulary/content-types';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'workbench';
@@ -10,20 +11,9 @@ export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 /** Privileges for protocol.registerSchemesAsPrivileged: like https, but for our own files. */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true } as const;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return STATIC_CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /**
