@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../vocabulary/experiment-config';
 import { getPreset } from './presets';
-import { checkpointSteps, getStudies, getStudy, pickCheckpoint, rlSamples, studyPresets, STUDY_NAMES, STUDY_SCALES } from './studies';
+import { checkpointSteps, CONTINUED_SAMPLE_FACTOR, getStudies, getStudy, pickCheckpoint, rlSamples, STANDARD_NTP_STEPS, studyPresets, STUDY_NAMES, STUDY_SCALES } from './studies';
 
 describe('studies', () => {
   it.each(STUDY_SCALES)('every %s config validates and every branch names an earlier NTP run', (scale) => {
@@ -28,25 +28,52 @@ describe('studies', () => {
     }
   });
 
-  it('follows the headline preset at full scale with 3 seeds', () => {
+  it('follows the headline preset at standard scale with 3 seeds, NTP longer in the same schedule family', () => {
     const headline = getPreset('headline')!.config;
-    const study = getStudy('ntp-vs-rl', 'full')!;
+    const study = getStudy('ntp-vs-rl', 'standard')!;
     const ntp = validateConfig(study.runs[0]!.config);
     expect(ntp.ok && ntp.config.task).toEqual(headline.task);
     expect(ntp.ok && ntp.config.model).toEqual(headline.model);
-    expect(ntp.ok && ntp.config.ntp.steps).toBe(headline.ntp.steps);
+    expect(ntp.ok && ntp.config.ntp).toEqual({ ...headline.ntp, steps: STANDARD_NTP_STEPS, evalEvery: 100, checkpointEvery: STANDARD_NTP_STEPS / 20 });
     expect(study.runs[0]!.seeds).toEqual([0, 1, 2]);
     expect(study.runs[1]!.branch?.rlOverrides.algorithm).toBe(headline.rl!.algorithm);
-    // NTP continued gets the RL phase's samples as extra NTP steps.
+    // NTP continued gets ten times the RL phase's samples as extra NTP steps, same schedule.
     const continued = validateConfig(study.runs[2]!.config);
-    expect(continued.ok && continued.config.ntp.steps).toBe(headline.ntp.steps + Math.ceil(rlSamples(headline.rl!) / headline.ntp.batchSize));
+    expect(CONTINUED_SAMPLE_FACTOR).toBe(10);
+    expect(continued.ok && continued.config.ntp.steps).toBe(STANDARD_NTP_STEPS + Math.ceil((10 * rlSamples(headline.rl!)) / headline.ntp.batchSize));
+    expect(continued.ok && continued.config.ntp.schedule).toBe(headline.ntp.schedule);
+  });
+
+  it('paper scale: d=50, depth 4 x width 256 from the paper\'s grid, ~1e7 NTP samples, 3 seeds', () => {
+    const study = getStudy('ntp-vs-rl', 'paper')!;
+    const ntp = validateConfig(study.runs[0]!.config);
+    if (!ntp.ok) throw new Error(JSON.stringify(ntp.errors));
+    expect(ntp.config.task).toMatchObject({ kind: 'parity', d: 50, p_cot: 0.25 });
+    expect(ntp.config.model).toMatchObject({ layers: 4, width: 256 });
+    const samples = ntp.config.ntp.steps * ntp.config.ntp.batchSize;
+    expect(samples).toBeGreaterThanOrEqual(1e7);
+    expect(samples).toBeLessThan(1.1e7);
+    expect(study.runs[0]!.seeds).toEqual([0, 1, 2]);
+  });
+
+  it('rl-start branches at p_cot 0.01 from early, middle, late and last; temperature adds STaR at 1 and 1.5', () => {
+    const rlStart = getStudy('rl-start', 'quick')!;
+    const rare = rlStart.runs.filter((r) => r.branch?.fromLabel === 'ntp-p=0.01');
+    expect(rare.map((r) => r.branch!.checkpoint)).toEqual(['early', 'middle', 'late', 'last']);
+    expect((rlStart.runs.find((r) => r.label === 'ntp-p=0.01')!.config.task as { p_cot: number }).p_cot).toBe(0.01);
+    const star = getStudy('temperature', 'quick')!.runs.filter((r) => r.branch?.rlOverrides.algorithm === 'star');
+    expect(star.map((r) => [r.label, r.branch!.rlOverrides.temperature, r.branch!.rlOverrides.reward])).toEqual([
+      ['star/tau=1', 1, 'end-to-end'],
+      ['star/tau=1.5', 1.5, 'end-to-end'],
+    ]);
   });
 
   it('quick is small and --seeds overrides the seed list', () => {
     for (const study of getStudies('quick')) {
       for (const run of study.runs) {
         const c = validateConfig(run.config);
-        expect(c.ok && c.config.ntp.steps).toBeLessThanOrEqual(400);
+        // 450 for NTP continued: 250 steps plus ten times the RL phase's 1,280 samples.
+        expect(c.ok && c.config.ntp.steps).toBeLessThanOrEqual(450);
         expect(c.ok && (c.config.rl?.steps ?? 0)).toBeLessThanOrEqual(40);
       }
     }
@@ -56,7 +83,7 @@ describe('studies', () => {
   it('threshold spans p_cot 0.1..0.5 and temperature 0.75..1.5', () => {
     const p = getStudy('threshold', 'quick')!.runs.map((r) => (r.config.task as { p_cot: number }).p_cot);
     expect(p).toEqual([0.1, 0.2, 0.3, 0.35, 0.4, 0.5]);
-    const taus = getStudy('temperature', 'quick')!.runs.filter((r) => r.branch).map((r) => r.branch!.rlOverrides.temperature);
+    const taus = getStudy('temperature', 'quick')!.runs.filter((r) => r.branch && r.branch.rlOverrides.algorithm === 'grpo').map((r) => r.branch!.rlOverrides.temperature);
     expect(taus).toEqual([0.75, 1, 1.5]);
   });
 
@@ -74,7 +101,7 @@ describe('studies', () => {
   it('studyPresets are valid, uniquely named and grouped by study title', () => {
     const presets = studyPresets();
     expect(new Set(presets.map((p) => p.name)).size).toBe(presets.length);
-    expect(new Set(presets.map((p) => p.group))).toEqual(new Set(getStudies('full').map((s) => s.title)));
+    expect(new Set(presets.map((p) => p.group))).toEqual(new Set(getStudies('standard').map((s) => s.title)));
     for (const p of presets) expect(validateConfig(p.config).ok).toBe(true);
     // A branched run becomes NTP up to the picked checkpoint, then RL.
     const early = presets.find((p) => p.name === 'rl-start/rl-from-early')!;

@@ -19,7 +19,9 @@ describe('studies as a run graph', () => {
     expect(steps).toEqual({ 'rl-from-early': 26, 'rl-from-middle': 130, 'rl-from-late': 195 });
     expect(graph.runs.find((r) => r.key === keyOf.get(studyRunKey('ntp-vs-rl', 'ntp+rl', 0)))!.branch).toEqual({ from: ntp, phase: 'ntp', step: 250 });
     const levels = dependencyLevels(graph);
-    expect(levels.map((l) => l.length)).toEqual([2, 6]);
+    // Roots: ntp, ntp-continued, rl-start's ntp at p_cot 0.01. Branches: GRPO from the last (shared by
+    // ntp-vs-rl and tau=1), early, middle, late, tau 0.75 and 1.5, the four p_cot 0.01 ones, STaR at tau 1 and 1.5.
+    expect(levels.map((l) => l.length)).toEqual([3, 12]);
   });
 
   it('keeps every seed apart', () => {

@@ -57,9 +57,9 @@ describe('workbench reproduce', () => {
       expect(rl.rl?.fromCheckpoint).toEqual({ runId: runs[0]!.id, checkpointId: last.id });
       expect([runs[1]!.parentRunId, runs[1]!.parentCheckpointId]).toEqual([runs[0]!.id, last.id]);
       expect(runs[1]!.metrics['reward']?.count).toBeGreaterThan(0);
-      // NTP continued sees the RL phase's samples as extra NTP steps.
+      // NTP continued sees ten times the RL phase's samples as extra NTP steps.
       const rlSamples = rl.rl!.steps * rl.rl!.promptsPerStep * rl.rl!.groupSize;
-      expect(continued.ntp.steps).toBe(ntp.ntp.steps + Math.ceil(rlSamples / ntp.ntp.batchSize));
+      expect(continued.ntp.steps).toBe(ntp.ntp.steps + Math.ceil((10 * rlSamples) / ntp.ntp.batchSize));
       expect(runs[2]!.lastStep).toBe(continued.ntp.steps);
     } finally {
       store.close();

@@ -4,47 +4,61 @@
 // numbers, writes one self-contained HTML report and prints the claim table.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CoreBudget } from '../../backend/core-budget';
 import type { WorkbenchApi } from '../../api/client';
 import { defaultStorePath } from '../../backend/service';
 import { evaluateClaim, type RunMeasurement } from '../../paper/claims';
 import { longestResponse, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { METRIC } from '../../vocabulary/metric-keys';
-import { getStudies, PAPER_STUDIES, STUDY_NAMES, type Study, type StudyScale } from '../../paper/studies';
+import { getStudies, PAPER_STUDIES, PUBLIC_SCALES, STUDY_NAMES, type Study, type StudyScale } from '../../paper/studies';
 import { planStudies, studyRunKey } from '../../paper/study-graph';
 import { parseFlags, UsageError } from '../args';
 import { formatDuration } from '../progress';
 import { ServiceSession } from '../service-session';
-import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
+import { buildReproduceReport, claimTableMarkdown, reproduceJson, type ReproduceStamps, type StudyOutcome } from '../reproduce-report';
+import { gitCommit } from '../version';
 import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
 
 export const summary = "run the paper's studies headless and write a report with the claim table";
 
-const HELP = `usage: workbench reproduce [NAME|all] [--quick] [--db FILE] [--out REPORT.html] [--seeds N]
+const HELP = `usage: workbench reproduce [NAME|all] [--scale quick|standard|paper] [--db FILE] [--out REPORT.html] [--seeds N] [--json] [--fresh]
 
 Runs a study (or all of them) headless as one run graph: independent runs train at once within
 the core budget (WORKBENCH_CORES overrides the count), each RL run starts from the right
 checkpoint of its NTP run once that run completed. Every run is stored and tagged study:<name>. At the
-end each claim of SCIENCE.md is decided from the measured numbers; the claim table is printed on
-stdout (Markdown) and written, with each study's figures, into a self-contained HTML report.
+end each claim of SCIENCE.md is decided from the measured numbers, for each seed on its own (a claim
+passes only when it holds for every seed); the claim table is printed on stdout (Markdown) and
+written, with each study's figures, into a self-contained HTML report.
+Rerunning the same command continues where an interrupted one stopped: completed runs of the store
+with the same config are reused, stopped or interrupted ones resumed from their last checkpoint.
 Exit code 0 when every run completed (whatever the claims say), 1 when a run failed,
 2 for bad arguments, 130 when stopped with Ctrl-C.
 
 Studies (all = the six parity studies; multiplication runs by name):
 ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
 
-  --quick          a smaller, faster version of each study (d=8, 250 NTP steps, 1 seed)
-  --seeds N        seeds per run (default 3, 1 with --quick)
+  --scale S        standard (default): d=20, the headline model, NTP 1200 steps, 3 seeds (hours on
+                   2 cores); quick: d=8, 250 NTP steps, 1 seed (minutes); paper: d=50, 4 layers x
+                   256 wide, 40,000 NTP steps x batch 256 (~1e7 samples), 3 seeds (a GPU or --slurm)
+  --quick          the same as --scale quick
+  --seeds N        seeds per run (default 3, 1 at quick scale)
   --db FILE        run store (default ${defaultStorePath()})
-  --out FILE       HTML report (default reproduce-<NAME>[-quick].html)
-  --reuse          reuse completed runs of the store with exactly the same config (earlier
-                   reproduce runs) and run only the missing ones; with nothing missing this
-                   rebuilds the report and the claim table from the store; after Ctrl-C the
-                   same command with --reuse continues where it stopped
+  --out FILE       HTML report (default reproduce-<NAME>[-<scale>].html; standard has no suffix)
+  --json           print one JSON document on stdout instead of the Markdown table: the studies,
+                   each claim with its numbers per seed and aggregated, the verdicts, and the
+                   stamps (commit, backends, cores, wall time, seeds)
+  --fresh          train every run anew instead of reusing completed runs of earlier reproduce
+                   commands with the same config (the default reuses them, and resumes stopped
+                   or interrupted ones: with nothing missing this rebuilds the report)
+  --reuse          the default; kept for older scripts
 ${SLURM_HELP}                     (the report is not written: collect the job, then reproduce --reuse builds it)
 `;
 
 const FLAGS = {
+  scale: { type: 'string' },
   quick: { type: 'boolean' },
+  json: { type: 'boolean' },
+  fresh: { type: 'boolean' },
   // Seconds-scale studies for tests; not the science.
   tiny: { type: 'boolean' },
   reuse: { type: 'boolean' },
@@ -60,6 +74,7 @@ interface Args {
   slurm: ReturnType<typeof parseFlags<typeof FLAGS>>['values'] | null;
   name: string;
   reuse: boolean;
+  json: boolean;
   studies: Study[];
   scale: StudyScale;
   seeds: number;
@@ -75,25 +90,36 @@ function parseArgs(argv: string[]): Args | 'help' {
   if (name !== 'all' && !(STUDY_NAMES as readonly string[]).includes(name)) {
     throw new UsageError(`unknown study '${name}' (one of: ${STUDY_NAMES.join(', ')}, all)`);
   }
-  if (values.quick && values.tiny) throw new UsageError('give --quick or --tiny, not both');
-  const scale: StudyScale = values.tiny ? 'tiny' : values.quick ? 'quick' : 'full';
+  const scale = pickScale(values);
   let seedCount: number | undefined;
   if (values.seeds !== undefined) {
     seedCount = Number(values.seeds);
     if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 100) throw new UsageError(`--seeds takes an integer in [1,100], got '${values.seeds}'`);
   }
   const studies = getStudies(scale, seedCount).filter((s) => (name === 'all' ? (PAPER_STUDIES as readonly string[]).includes(s.name) : s.name === name));
-  const suffix = scale === 'full' ? '' : `-${scale}`;
+  const suffix = scale === 'standard' ? '' : `-${scale}`;
+  if (values.fresh && values.reuse) throw new UsageError('give --fresh or --reuse, not both');
   return {
     slurm: values.slurm ? values : null,
     name: `reproduce-${name}${suffix}`,
-    reuse: values.reuse ?? false,
+    reuse: !values.fresh,
+    json: values.json ?? false,
     studies,
     scale,
     seeds: studies[0]?.runs[0]?.seeds.length ?? 1,
     db: values.db ?? defaultStorePath(),
     out: resolve(values.out ?? `reproduce-${name}${suffix}.html`),
   };
+}
+
+/** --scale, --quick (its alias) and the tests' --tiny, checked against each other. */
+function pickScale(values: { scale?: string; quick?: boolean; tiny?: boolean }): StudyScale {
+  if (values.scale !== undefined && !(PUBLIC_SCALES as readonly string[]).includes(values.scale)) {
+    throw new UsageError(`--scale takes one of ${PUBLIC_SCALES.join(', ')}, got '${values.scale}'`);
+  }
+  const given = [values.scale as StudyScale | undefined, values.quick ? 'quick' : undefined, values.tiny ? 'tiny' : undefined].filter((x): x is StudyScale => x !== undefined);
+  if (new Set(given).size > 1) throw new UsageError(`give one scale, got ${[values.scale && `--scale ${values.scale}`, values.quick && '--quick', values.tiny && '--tiny'].filter(Boolean).join(' and ')}`);
+  return given[0] ?? 'standard';
 }
 
 /** What one finished run measured, from the service's summaries and series. */
@@ -115,6 +141,7 @@ export async function measureRun(api: WorkbenchApi, runId: number, label: string
     sampledLongShare: last(METRIC.sampledLongShare),
     startSampledLongShare: done ? (longShares[0] ?? null) : null,
     rolloutLongShare: done ? await series(METRIC.longShare) : [],
+    rolloutMeanLength: done ? await series(METRIC.lengthMean) : [],
   };
 }
 
@@ -148,15 +175,18 @@ export async function run(argv: string[]): Promise<number> {
 
   const started = Date.now();
   const { graph, keyOf } = planStudies(args.studies, ['reproduce', args.scale]);
-  const session = await ServiceSession.open({ storePath: args.db, command: 'workbench reproduce', train: true, whatHappensNext: 'the rest stay queued; rerun the same command with --reuse to continue' });
+  const session = await ServiceSession.open({ storePath: args.db, command: 'workbench reproduce', train: true, whatHappensNext: 'the rest stay queued; rerun the same command to continue' });
   const api = session.api;
   const total = graph.runs.length;
   const position = new Map(graph.runs.map((r, i) => [r.key, i + 1]));
   const keyById = new Map<number, string>();
   const startedAt = new Map<number, number>();
   const failedRuns: string[] = [];
+  const backends = new Set<string>();
+  const threads = new Set<number>();
+  let trainingSeconds = 0;
   const command = `workbench reproduce ${argv.join(' ')}`.trim();
-  process.stderr.write(`reproduce: ${args.studies.map((s) => s.name).join(', ')} at ${args.scale} scale, ${total} runs -> ${session.storePath}\n`);
+  process.stderr.write(`reproduce: ${args.studies.map((s) => s.name).join(', ')} at ${args.scale} scale, ${total} runs -> ${session.storePath}${args.reuse ? '' : ' (--fresh: nothing reused)'}\n`);
   const label = (key: string) => `[${position.get(key)}/${total}] ${graph.runs[position.get(key)! - 1]!.name}`;
 
   try {
@@ -201,6 +231,9 @@ export async function run(argv: string[]): Promise<number> {
           if (!ids.includes(runId)) ids.push(runId);
           first = Math.min(first, run.startedAt ?? Infinity);
           lastEnd = Math.max(lastEnd, run.finishedAt ?? 0);
+          if (run.backend) backends.add(run.backendVersion ? `${run.backend} ${run.backendVersion}` : run.backend);
+          if (run.threads !== null) threads.add(run.threads);
+          if (run.startedAt !== null && run.finishedAt !== null) trainingSeconds += (run.finishedAt - run.startedAt) / 1000;
           if (run.status === 'completed') measured.push({ runId, label: studyRun.label, seed });
           else failedRuns.push(`${study.name}/${studyRun.label} seed=${seed} (run ${runId} ${run.status}${run.error ? `: ${run.error}` : ''})`);
         }
@@ -216,10 +249,29 @@ export async function run(argv: string[]): Promise<number> {
     }
     const wallSeconds = (Date.now() - started) / 1000;
     const partial = session.stopped ? ' (stopped before the end)' : '';
-    const html = await buildReproduceReport(api, outcomes, { scale: `${args.scale}${partial}`, seeds: args.seeds, command, wallSeconds, storePath: session.storePath, failedRuns });
+    const info = await api.system.info({});
+    const stamps: ReproduceStamps = {
+      ...gitCommit(),
+      backends: [...backends].sort(),
+      threads: [...threads].sort((a, b) => a - b),
+      cpus: info.cpus,
+      coreBudget: new CoreBudget().total,
+      wallSeconds,
+      trainingSeconds,
+      seeds: [...new Set(args.studies.flatMap((s) => s.runs.flatMap((r) => r.seeds)))].sort((a, b) => a - b),
+      appVersion: info.appVersion,
+      generatedAt: new Date().toISOString(),
+    };
+    const summaryInfo = { scale: `${args.scale}${partial}`, seeds: args.seeds, command, wallSeconds, storePath: session.storePath, failedRuns, stamps };
+    const html = await buildReproduceReport(api, outcomes, summaryInfo);
     writeFileSync(args.out, html);
     process.stderr.write(`\nreport: ${args.out}\nwall time: ${formatDuration(wallSeconds)} for ${total} runs\n`);
-    process.stdout.write(`${claimTableMarkdown(outcomes)}\n`);
+    if (args.json) {
+      process.stderr.write(`${claimTableMarkdown(outcomes)}\n`);
+      process.stdout.write(`${JSON.stringify(reproduceJson(outcomes, { ...summaryInfo, scale: args.scale, stopped: session.stopped, reportPath: args.out }), null, 2)}\n`);
+    } else {
+      process.stdout.write(`${claimTableMarkdown(outcomes)}\n`);
+    }
     if (failedRuns.length) process.stderr.write(`runs that did not complete:\n${[...new Set(failedRuns)].map((f) => `  ${f}`).join('\n')}\n`);
   } finally {
     await session.close();
