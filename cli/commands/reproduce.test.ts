@@ -1,11 +1,13 @@
 // `workbench reproduce` end to end on the seconds-scale (--tiny) study: real trainer processes, a
 // real store file, the branched RL run, the tags, the report and the claim table.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../db';
 import type { ExperimentConfig } from '../../vocabulary/experiment-config';
+import type { ReproduceJson } from '../reproduce-report';
 import { runCliInProcess } from '../testing/run-in-process';
 
 let dir: string;
@@ -24,7 +26,18 @@ describe('workbench reproduce', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("unknown study 'nope'");
     expect((await workbench('reproduce', 'threshold', '--seeds', '0', '--db', db)).code).toBe(2);
+    const scale = await workbench('reproduce', 'threshold', '--scale', 'huge', '--db', db);
+    expect([scale.code, scale.stderr]).toEqual([2, expect.stringContaining("--scale takes one of quick, standard, paper, got 'huge'")]);
+    const two = await workbench('reproduce', 'threshold', '--quick', '--scale', 'paper', '--db', db);
+    expect([two.code, two.stderr]).toEqual([2, expect.stringContaining('give one scale, got --scale paper and --quick')]);
+    expect((await workbench('reproduce', '--fresh', '--reuse', '--db', db)).code).toBe(2);
     expect(fs.existsSync(db)).toBe(false);
+  });
+
+  it('--help names the scales, --json and --fresh', async () => {
+    const help = await workbench('reproduce', '--help');
+    expect(help.code).toBe(0);
+    for (const word of ['--scale S', 'standard (default)', 'paper: d=50', '--quick', '--json', '--fresh']) expect(help.stdout).toContain(word);
   });
 
   it('runs ntp-vs-rl: NTP, RL branched from its last checkpoint, NTP continued; report and claim table', async () => {
@@ -84,5 +97,33 @@ describe('workbench reproduce', () => {
     } finally {
       after.close();
     }
+
+    // --json: one JSON document on stdout (the table goes to stderr), every claim per seed, the stamps.
+    const json = await workbench('reproduce', 'ntp-vs-rl', '--tiny', '--json', '--db', db, '--out', out);
+    expect(json.code, json.stderr).toBe(0);
+    const doc = JSON.parse(json.stdout) as ReproduceJson;
+    expect(json.stderr).toContain('| study | claim (SCIENCE.md) | measured | verdict |');
+    expect(doc.scale).toBe('tiny');
+    expect(doc.studies.map((x) => [x.name, x.runs.map((m) => `${m.label}#${m.seed}`)])).toEqual([['ntp-vs-rl', ['ntp#0', 'ntp+rl#0', 'ntp-continued#0']]]);
+    expect(doc.claims.map((c) => c.id)).toEqual(['ntp-chance', 'ntp-calibrated', 'rl-solves', 'rl-beats-ntp']);
+    const table = r.stdout.trim().split('\n').slice(2);
+    doc.claims.forEach((c, i) => {
+      expect(table[i]).toContain(`**${c.verdict}**`);
+      expect(c.rule).toBe('passes only when its rule holds for every seed');
+      expect(c.seeds!.map((x) => x.seed)).toEqual([0]);
+      expect(c.aggregate!.length).toBeGreaterThan(0);
+    });
+    const rlRun = doc.studies[0]!.runs.find((m) => m.label === 'ntp+rl')!;
+    const solves = doc.claims.find((c) => c.id === 'rl-solves')!;
+    expect(solves.seeds![0]!.values['ntp+rl greedy accuracy']).toBe(rlRun.greedyAccuracy);
+    expect(rlRun.rolloutMeanLength!.length).toBeGreaterThan(0);
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(doc.stamps).toMatchObject({ commit: head, seeds: [0], cpus: os.cpus().length });
+    expect(doc.stamps!.backends.length).toBeGreaterThan(0);
+    expect(doc.stamps!.coreBudget).toBeGreaterThan(0);
+    expect(Object.values(doc.verdicts).reduce((a, b) => a + b, 0)).toBe(4);
+    const report = fs.readFileSync(out, 'utf8');
+    expect(report).toContain(`Commit <code>${head.slice(0, 12)}`);
+    expect(report).toContain('passes only when its rule holds for every seed');
   }, 120_000);
 });
