@@ -2,7 +2,7 @@
 // study's figures and tables (the comparison report of its runs, as the app exports it), and the
 // claim table as Markdown for the terminal and the README.
 import type { WorkbenchApi } from '../api/client';
-import type { ClaimResult, RunMeasurement } from '../paper/claims';
+import { lengthGrowth, type ClaimResult, type RunMeasurement } from '../paper/claims';
 import type { Study } from '../paper/studies';
 import { getPath } from '../vocabulary/config-paths';
 import { DEFAULT_HYPERPARAM_QUERY, type HyperparamQuery } from '../vocabulary/charts/hyperparam';
@@ -147,14 +147,19 @@ function fmt(x: number | null, digits = 3): string {
   return x === null ? '—' : String(Number(x.toFixed(digits)));
 }
 
+function rolloutLength(r: RunMeasurement): string {
+  const g = lengthGrowth([r], r.label);
+  return g ? `${fmt(g.from, 2)} → ${fmt(g.to, 2)}` : '—';
+}
+
 function measurementsHtml(m: readonly RunMeasurement[]): string {
   const rows = m
     .map(
       (r) =>
-        `<tr><td>${esc(r.label)}</td><td class="num">${r.seed}</td><td class="num">#${r.runId}</td><td class="num">${r.pCot}</td><td class="num">${fmt(r.greedyAccuracy)}</td><td class="num">${fmt(r.greedyLengthMedian)} / ${r.longLength}</td><td class="num">${fmt(r.startSampledLongShare)}</td><td class="num">${fmt(r.sampledLongShare)}</td></tr>`,
+        `<tr><td>${esc(r.label)}</td><td class="num">${r.seed}</td><td class="num">#${r.runId}</td><td class="num">${r.pCot}</td><td class="num">${fmt(r.greedyAccuracy)}</td><td class="num">${fmt(r.greedyLengthMedian)} / ${r.longLength}</td><td class="num">${fmt(r.startSampledLongShare)}</td><td class="num">${fmt(r.sampledLongShare)}</td><td class="num">${rolloutLength(r)}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>run</th><th>seed</th><th>id</th><th>p_cot</th><th>greedy acc (final)</th><th>median greedy length / long</th><th>sampled long share (first eval)</th><th>sampled long share (final)</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table><thead><tr><th>run</th><th>seed</th><th>id</th><th>p_cot</th><th>greedy acc (final)</th><th>median greedy length / long</th><th>sampled long share (first eval)</th><th>sampled long share (final)</th><th>RL rollout mean length (first step → last fifth)</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** A study that sweeps p_cot (the threshold) gets the paper's figure: greedy accuracy against p_cot per phase. */

@@ -178,6 +178,10 @@ describe('the new rules on hand-made numbers', () => {
     expect(bad.measured).toContain('seed 2 fails: at chance up to p=0.1, generalizes from p=0.3');
     const lo = bad.aggregate!.find((a) => a.name === 'smallest p_cot that generalizes')!;
     expect([lo.min, lo.max]).toEqual([0.3, 0.4]);
+    // A value only some seeds measured says how many.
+    const none = evaluateClaim({ id: 't', text: 't', rule: bracket }, [...seed(0, 0.97, 20), ...[at(0.1, 0.7, 1, 1), at(0.3, 0.7, 1, 1), at(0.35, 0.7, 1, 1), at(0.4, 0.97, 20, 1)]]);
+    expect(none.measured).toContain('largest p_cot at chance 0.3 (0.3-0.3, 1 of 2 seeds)');
+    expect(none.measured).toContain('seed 1 fails: at chance up to p=none, generalizes from p=0.4');
   });
 
   it('lengthGrowth compares the first RL step with the mean of the last fifth', () => {

@@ -274,9 +274,10 @@ function thresholdBracket(rule: Extract<ClaimRule, { kind: 'threshold-bracket' }
   return { measured: `at chance up to p=${lo ?? 'none'}, generalizes from p=${hi ?? 'none'}: ${curve}`, pass, values };
 }
 
-/** One value for the text: accuracies and shares as percentages where the name says so, else the number. */
+/** One value for the text: accuracies as percentages, accuracy gaps in points, else the number. */
 export function formatValue(name: string, x: number): string {
-  return /accuracy|difference|behind/.test(name) ? pct(x) : num(x);
+  if (/difference|behind/.test(name)) return `${(100 * x).toFixed(0)} points`;
+  return /accuracy/.test(name) ? pct(x) : num(x);
 }
 
 /** The claim decided per seed (its rule on that seed's runs alone); it passes only when every seed passes. */
@@ -296,7 +297,7 @@ export function evaluateClaim(claim: StudyClaim, runs: readonly RunMeasurement[]
   const failing = seeds.filter((s) => s.pass === false);
   const missing = seeds.filter((s) => s.pass === null);
   const numbers = agg.length
-    ? `mean of ${seeds.length} seeds: ${agg.map((a) => `${a.name} ${formatValue(a.name, a.mean)} (${formatValue(a.name, a.min)}-${formatValue(a.name, a.max)})`).join(', ')}`
+    ? `mean of ${seeds.length} seeds: ${agg.map((a) => `${a.name} ${formatValue(a.name, a.mean)} (${formatValue(a.name, a.min)}-${formatValue(a.name, a.max)}${a.seeds < seeds.length ? `, ${a.seeds} of ${seeds.length} seeds` : ''})`).join(', ')}`
     : `${seeds.length} seeds`;
   const verdicts = [
     pass === true ? `holds for every seed (${seedList.join(', ')})` : '',
