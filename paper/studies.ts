@@ -126,7 +126,7 @@ const SCALES: Record<StudyScale, Scale> = {
     // stretched from 300 to 1200 steps (76,800 samples). Why 1200: at 300 steps the branch points
     // are already calibrated (P(start long) 0.627 against 0.625 at p_cot 0.25) but the sampled long
     // share lags p_cot by 0.05-0.09 (0.24 at 0.3, 0.26 at 0.35, 0.31 at 0.4, 0.43 at 0.5; MEASURED.md):
-    // the loss is lost along the 19 later chain positions (a stray EOS ends a long response early),
+    // long responses are lost along the 19 later chain positions (a stray EOS ends one early),
     // which longer training sharpens. 4x the steps spends 2x the headline's whole run at lr >= 5e-4
     // before the decay settles it; a constant lr was tried and drifts greedy decoding long (README).
     // Not yet measured at this length: the threshold study's calibration claim checks it.
@@ -146,7 +146,7 @@ const SCALES: Record<StudyScale, Scale> = {
     ntp: { steps: 40_000, batchSize: 256, warmupSteps: 500, evalEvery: 1000 },
     rl: { steps: 100, promptsPerStep: 32, evalEvery: 10 },
     // 512 held-out prompts: the config's memory check sizes the evaluation batch like a training
-    // one, and 1024 at d=50 passes its 8 GiB limit.
+    // one, and 1024 at d=50 exceeds its 8 GiB limit.
     eval: { heldOut: 512 },
     multiplication: { digits: 3, ntpSteps: 2000 },
   },

@@ -185,6 +185,7 @@ export async function run(argv: string[]): Promise<number> {
   const backends = new Set<string>();
   const threads = new Set<number>();
   let trainingSeconds = 0;
+  const timed = new Set<number>();
   const command = `workbench reproduce ${argv.join(' ')}`.trim();
   process.stderr.write(`reproduce: ${args.studies.map((s) => s.name).join(', ')} at ${args.scale} scale, ${total} runs -> ${session.storePath}${args.reuse ? '' : ' (--fresh: nothing reused)'}\n`);
   const label = (key: string) => `[${position.get(key)}/${total}] ${graph.runs[position.get(key)! - 1]!.name}`;
@@ -233,7 +234,9 @@ export async function run(argv: string[]): Promise<number> {
           lastEnd = Math.max(lastEnd, run.finishedAt ?? 0);
           if (run.backend) backends.add(run.backendVersion ? `${run.backend} ${run.backendVersion}` : run.backend);
           if (run.threads !== null) threads.add(run.threads);
-          if (run.startedAt !== null && run.finishedAt !== null) trainingSeconds += (run.finishedAt - run.startedAt) / 1000;
+          // A run shared by several studies counts once.
+          if (run.startedAt !== null && run.finishedAt !== null && !timed.has(runId)) trainingSeconds += (run.finishedAt - run.startedAt) / 1000;
+          timed.add(runId);
           if (run.status === 'completed') measured.push({ runId, label: studyRun.label, seed });
           else failedRuns.push(`${study.name}/${studyRun.label} seed=${seed} (run ${runId} ${run.status}${run.error ? `: ${run.error}` : ''})`);
         }
