@@ -188,7 +188,7 @@ export function evaluateRule(rule: ClaimRule, runs: readonly RunMeasurement[]): 
       if (g === null) return noData([`${rule.label} (RL rollout lengths)`]);
       const lengthens = g.growth >= rule.minGrowth * (s.longLength - 1);
       return {
-        measured: `${s.label}: rollout mean length ${num(g.from)} -> ${num(g.to)} (${lengthens ? 'lengthens' : 'does not lengthen'}: needs +${num(rule.minGrowth * (s.longLength - 1))}); ${accText(s).slice(s.label.length + 2)}`,
+        measured: `${s.label}: rollout mean length ${num(g.from)} -> ${num(g.to)} (${lengthens ? 'lengthens' : 'does not lengthen'}: needs +${num(rule.minGrowth * (s.longLength - 1))}); greedy acc ${pct(s.acc!)}`,
         pass: lengthens && s.acc! < rule.maxAccuracy,
         values: { [`${s.label} length growth`]: g.growth, [`${s.label} greedy accuracy`]: s.acc! },
       };
