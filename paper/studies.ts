@@ -205,6 +205,14 @@ function withTask(config: ExperimentConfig, task: Partial<ExperimentConfig['task
   return { ...config, task: { ...config.task, ...task } as ExperimentConfig['task'] };
 }
 
+/**
+ * An NTP run no study branches from keeps only its final checkpoint: at standard scale the 20
+ * intermediate ones (weights and optimizer state, ~5 MB each) would add ~2 GB to the store.
+ */
+function finalCheckpointOnly(config: ExperimentConfig): ExperimentConfig {
+  return { ...config, ntp: { ...config.ntp, checkpointEvery: 0 } };
+}
+
 /** An RL run that starts from a checkpoint of `fromLabel`: the parent's config, no NTP steps. */
 function branch(label: string, parent: ExperimentConfig, seeds: number[], fromLabel: string, checkpoint: CheckpointPick, rl: RlConfig): StudyRun {
   return {
@@ -241,7 +249,7 @@ export function getStudies(scale: StudyScale = 'standard', seedCount?: number): 
   {
     const extraSamples = CONTINUED_SAMPLE_FACTOR * rlSamples(rl);
     const extra = Math.ceil(extraSamples / base.ntp.batchSize);
-    const continued = { ...base, ntp: { ...base.ntp, steps: steps + extra } };
+    const continued = finalCheckpointOnly({ ...base, ntp: { ...base.ntp, steps: steps + extra } });
     studies.push({
       name: 'ntp-vs-rl',
       title: 'NTP then RL vs NTP alone',
@@ -285,7 +293,7 @@ export function getStudies(scale: StudyScale = 'standard', seedCount?: number): 
       name: 'threshold',
       title: 'The p_cot = 1/3 threshold of NTP',
       description: `NTP alone at d=${d} for p_cot in {${ps.join(', ')}}: greedy decoding follows the chain, and is right, only above 1/3.`,
-      runs: ps.map((x) => ({ label: label(x), config: withTask(base, { p_cot: x }), seeds })),
+      runs: ps.map((x) => ({ label: label(x), config: finalCheckpointOnly(withTask(base, { p_cot: x })), seeds })),
       claims: [
         {
           id: 'threshold-above',
@@ -417,7 +425,7 @@ export function getStudies(scale: StudyScale = 'standard', seedCount?: number): 
 
   // 6. The partial chain below the threshold.
   if (base.task.kind === 'parity') {
-    const leap = { ...base, task: { ...base.task, chain: { leap: 2 } } };
+    const leap = finalCheckpointOnly({ ...base, task: { ...base.task, chain: { leap: 2 } } });
     studies.push({
       name: 'partial-chain',
       title: 'A partial (leap-2) chain below the threshold',
