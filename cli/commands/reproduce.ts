@@ -51,7 +51,7 @@ ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
                    commands with the same config (the default reuses them, and resumes stopped
                    or interrupted ones: with nothing missing this rebuilds the report)
   --reuse          the default; kept for older scripts
-${SLURM_HELP}                     (the report is not written: collect the job, then reproduce --reuse builds it)
+${SLURM_HELP}                     (the report is not written: collect the job, then the same command without --slurm builds it)
 `;
 
 const FLAGS = {
