@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WorkbenchApi } from '../../api/client';
 import { defaultStorePath } from '../../backend/service';
-import { evaluateClaim, type RunMeasurement } from '../../paper/claims';
+import { evaluateClaim, starRoundsOf, type RunMeasurement } from '../../paper/claims';
 import { longestResponse, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { getStudies, PAPER_STUDIES, STUDY_NAMES, type Study, type StudyScale } from '../../paper/studies';
@@ -102,7 +102,8 @@ export async function measureRun(api: WorkbenchApi, runId: number, label: string
   const config = run.config as ExperimentConfig;
   const done = run.status === 'completed';
   const last = (key: string): number | null => (done ? (run.metrics[key]?.last ?? null) : null);
-  const series = async (key: string) => (await api.metrics.series({ runIds: [runId], keys: [key], maxPoints: 20_000 }))[0]?.y ?? [];
+  const points = async (key: string) => (await api.metrics.series({ runIds: [runId], keys: [key], maxPoints: 20_000 }))[0] ?? { x: [], y: [] };
+  const series = async (key: string) => (await points(key)).y;
   const longShares = done ? await series(METRIC.sampledLongShare) : [];
   return {
     label,
@@ -115,6 +116,9 @@ export async function measureRun(api: WorkbenchApi, runId: number, label: string
     sampledLongShare: last(METRIC.sampledLongShare),
     startSampledLongShare: done ? (longShares[0] ?? null) : null,
     rolloutLongShare: done ? await series(METRIC.longShare) : [],
+    starRounds: done && config.rl?.algorithm === 'star'
+      ? starRoundsOf(await points(METRIC.starSampledLongShare), await points(METRIC.starTheoryLongShare), await points(METRIC.greedyAccuracy), await points(METRIC.greedyLengthMedian))
+      : [],
   };
 }
 
