@@ -82,7 +82,7 @@ describe('experiment config', () => {
 
   it('validates rl.star with field errors; configs without it get STaR in rounds by default', () => {
     const old = parseConfig({ ...minimal, rl: { algorithm: 'star', steps: 4 } });
-    expect(old.rl!.star).toEqual({ mode: 'rounds', init: 'continue', finetuneStepsMax: 100, batchSize: 64, calibrationTolerance: 0.03, calibrateEvery: 5 });
+    expect(old.rl!.star).toEqual({ mode: 'rounds', init: 'continue', finetuneStepsMax: 100, batchSize: 64, calibrationTolerance: 0.03, calibrateEvery: 5, calibrationSamples: 512 });
     const byPath = Object.fromEntries(
       errorsOf({ ...minimal, rl: { algorithm: 'star', star: { mode: 'epochs', init: 'scratch', calibrationTolerance: 2, finetuneStepsMax: 0, batchSize: 1.5, rounds: 3 } } }).map((e) => [e.path, e.message]),
     );

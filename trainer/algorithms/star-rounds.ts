@@ -174,9 +174,12 @@ export class StarRounds {
     return out;
   }
 
-  /** The model's long share when sampling at temperature 1 on the calibration prompts. */
+  /** The model's long share when sampling at temperature 1 on the calibration prompts (repeated to calibrationSamples). */
   private async sampledLongShare(tag: string): Promise<number> {
-    const gen = await generate(this.model, this.opts.calibrationPrompts, {
+    const base = this.opts.calibrationPrompts;
+    const n = this.cfg.star.calibrationSamples;
+    const prompts = Array.from({ length: n }, (_, i) => base[i % base.length]!);
+    const gen = await generate(this.model, prompts, {
       maxNewTokens: this.opts.maxNewTokens,
       temperature: 1,
       eosId: this.task.eosId,

@@ -134,6 +134,7 @@ const LABELS: Record<string, string> = {
   'rl.star.batchSize': 'STaR: fine-tune batch',
   'rl.star.calibrationTolerance': 'STaR: calibration tolerance',
   'rl.star.calibrateEvery': 'STaR: check calibration every k steps',
+  'rl.star.calibrationSamples': 'STaR: samples per calibration check',
 };
 
 const HELP: Record<string, string> = {
