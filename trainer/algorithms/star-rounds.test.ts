@@ -8,7 +8,8 @@ import { initBackend } from '../compute/tfjs-runtime';
 import { parseConfig, type ExperimentConfigInput } from '../../vocabulary/experiment-config';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { runExperiment } from './experiment';
-import { disposeStartPoint, fromCheckpoint } from './start-point';
+import { disposeStartPoint, fromCheckpoint, loadStartPoint } from './start-point';
+import { GPT } from '../model/model';
 import { starNext } from './star-rounds';
 import { MemorySink } from './testing/memory-sink';
 
@@ -97,6 +98,48 @@ describe('STaR in rounds', () => {
     expect(Math.abs(after! - kept!), `after ${after}`).toBeLessThanOrEqual(0.05);
     // and the evaluation after the round (other prompts' seeds) agrees
     expect(at(METRIC.sampledLongShare)[1]!).toBeLessThan(startShare - 0.1);
+  }, 300_000);
+
+  it('resumes between rounds with the weights of an uninterrupted run (each round from the start model)', async () => {
+    const parent = ntp.checkpoints.at(-1)!;
+    const PARENT_ID = 1000; // the parent's checkpoint, apart from the ids the run's own sink hands out
+    const config = parseConfig({
+      ...base,
+      ntp: { steps: 0 },
+      rl: { steps: 3, algorithm: 'star', groupSize: 4, promptsPerStep: 16, lr: 1e-3, checkpointEvery: 1, fromCheckpoint: { runId: 1, checkpointId: PARENT_ID }, star: { init: 'start', finetuneStepsMax: 10 } },
+    });
+    const source = (own: MemorySink) => ({
+      getCheckpoint: (id: number) => (id === PARENT_ID ? { ...parent, id } : own.checkpoints.find((c) => c.id === id)),
+      latestCheckpoint: () => own.checkpoints.at(-1),
+      listCheckpoints: () => own.checkpoints,
+    });
+    const train = async (sink: MemorySink, hooks?: { beforeStep(phase: string, step: number): void }) => {
+      const start = loadStartPoint(source(sink), 1, config);
+      try {
+        return await runExperiment(config, sink, undefined, { start, hooks });
+      } finally {
+        disposeStartPoint(start);
+      }
+    };
+    const whole = new MemorySink();
+    await train(whole);
+    const attempt = new MemorySink();
+    await expect(train(attempt, { beforeStep: (p, i) => { if (p === 'rl' && i === 2) throw new Error('crash'); } })).rejects.toThrow('crash');
+    expect(attempt.checkpoints.map((c) => c.step)).toEqual([151, 152]);
+    await train(attempt); // resumes from its step-152 checkpoint: round 3 only
+    expect(attempt.series(METRIC.starKeptLongShare).map((r) => r.step)).toEqual([151, 152, 153]);
+    expect(attempt.series(METRIC.starKeptLongShare)).toEqual(whole.series(METRIC.starKeptLongShare));
+    const a = GPT.fromBytes(whole.checkpoints.at(-1)!.bytes);
+    const b = GPT.fromBytes(attempt.checkpoints.at(-1)!.bytes);
+    let maxDiff = 0;
+    a.variables.forEach((v, i) => {
+      const x = v.dataSync();
+      const y = b.variables[i]!.dataSync();
+      for (let j = 0; j < x.length; j++) maxDiff = Math.max(maxDiff, Math.abs(x[j]! - y[j]!));
+    });
+    a.dispose();
+    b.dispose();
+    expect(maxDiff).toBeLessThan(1e-6);
   }, 300_000);
 
   it('keeps the one-step STaR reachable (mode one-step): one gradient step per RL step, no rounds', async () => {
