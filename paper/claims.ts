@@ -226,9 +226,3 @@ export function roundsToReach(start: number, target: number): number {
   }
   return t;
 }
-
-/** Pointwise mean of curves of possibly different lengths (up to the shortest). */
-function meanCurve(curves: number[][]): number[] {
-  const n = Math.min(...curves.map((c) => c.length));
-  return Array.from({ length: n }, (_, i) => mean(curves.map((c) => c[i]!)));
-}
