@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, evaluateClaim, evaluateRule, lengthGrowth, roundsToReach, starRecursion, type RunMeasurement } from './claims';
+import { aggregate, evaluateClaim, evaluateRule, lengthGrowth, roundsToReach, starRecursion, starRoundsOf, type RunMeasurement, type StarRoundMeasurement } from './claims';
 import type { StudyClaim } from './studies';
 
 function run(label: string, o: Partial<RunMeasurement> = {}): RunMeasurement {
@@ -14,6 +14,7 @@ function run(label: string, o: Partial<RunMeasurement> = {}): RunMeasurement {
     sampledLongShare: 0.25,
     startSampledLongShare: null,
     rolloutLongShare: [],
+    starRounds: [],
     ...o,
   };
 }
@@ -96,16 +97,49 @@ describe('the STaR recursion', () => {
     expect(roundsToReach(0, 0.9)).toBe(Infinity);
   });
 
-  it('the claim passes when the measured share reaches the target and reports the comparison', () => {
-    const claim: StudyClaim = { id: 's', text: 'STaR', rule: { kind: 'star-recursion', label: 'star/chain', target: 0.9 } };
-    const fast = evaluateClaim(claim, [run('star/chain', { rolloutLongShare: [0.25, 0.4, 0.57, 0.73, 0.84, 0.91] })]);
-    expect(fast.pass).toBe(true);
-    expect(fast.measured).toContain('reached at RL step 6');
-    expect(fast.measured).toContain('in 5 rounds');
-    const stuck = evaluateClaim(claim, [run('star/chain', { rolloutLongShare: [0.25, 0.26, 0.24] })]);
-    expect(stuck.pass).toBe(false);
-    expect(stuck.measured).toContain('not reached in 3 steps');
-    expect(evaluateClaim(claim, [run('star/chain')]).pass).toBeNull();
+  // rounds as [share after, theory, greedy acc, median length]; d = 20
+  const rounds = (rows: [number, number | null, number, number][]): StarRoundMeasurement[] =>
+    rows.map(([longShare, theory, greedyAccuracy, greedyLengthMedian]) => ({ longShare, theory, greedyAccuracy, greedyLengthMedian }));
+  const claim: StudyClaim = { id: 's', text: 'STaR', rule: { kind: 'star-recursion', label: 'star/end-to-end', tolerance: 0.1, solved: 0.9 } };
+
+  it('passes when each round follows 2p/(1+p) of the previous and greedy flips after the round past 1/3', () => {
+    // from p = 0.25: theory 0.4, then 2p/(1+p) of each measured share
+    const good = rounds([[0.38, 0.4, 0.5, 1], [0.57, 0.551, 0.98, 20], [0.72, 0.726, 1, 20], [0.85, 0.837, 1, 20]]);
+    const v = evaluateClaim(claim, [run('star/end-to-end', { starRounds: good })]);
+    expect(v.pass).toBe(true);
+    expect(v.measured).toContain('passes 1/3 at round 1');
+    expect(v.measured).toContain('greedy median length 20 from round 2');
+    expect(v.measured).toContain('largest gap 0.02');
+    // every seed must pass
+    const lagging = rounds([[0.3, 0.4, 0.5, 1], [0.33, 0.46, 0.5, 1], [0.36, 0.5, 0.6, 1]]);
+    expect(evaluateClaim(claim, [run('star/end-to-end', { starRounds: good }), run('star/end-to-end', { seed: 1, starRounds: lagging })]).pass).toBe(false);
+  });
+
+  it('fails when the share lags the recursion (one gradient step per round), or greedy flips too late or before 1/3', () => {
+    const lagging = rounds([[0.3, 0.4, 0.5, 1], [0.33, 0.46, 0.5, 1], [0.36, 0.5, 0.6, 1], [0.45, 0.53, 0.95, 20]]);
+    expect(evaluateClaim(claim, [run('star/end-to-end', { starRounds: lagging })]).pass).toBe(false);
+    const late = rounds([[0.4, 0.4, 0.5, 1], [0.57, 0.57, 0.5, 1], [0.73, 0.73, 0.6, 1], [0.84, 0.84, 0.95, 20]]);
+    const v = evaluateClaim(claim, [run('star/end-to-end', { starRounds: late })]);
+    expect(v.pass).toBe(false);
+    expect(v.measured).toContain('from round 4');
+    const early = rounds([[0.3, 0.3, 0.95, 20], [0.46, 0.46, 1, 20]]);
+    expect(evaluateClaim(claim, [run('star/end-to-end', { starRounds: early })]).pass).toBe(false);
+    const unsolved = rounds([[0.4, 0.4, 0.5, 1], [0.57, 0.57, 0.8, 20]]);
+    expect(evaluateClaim(claim, [run('star/end-to-end', { starRounds: unsolved })]).pass).toBe(false);
+    expect(evaluateClaim(claim, [run('star/end-to-end')]).pass).toBeNull();
+  });
+
+  it('joins a run\'s series into rounds by step', () => {
+    const r = starRoundsOf(
+      { x: [301, 302], y: [0.4, 0.55] },
+      { x: [301, 302], y: [0.41, 0.57] },
+      { x: [300, 301, 302], y: [0.5, 0.6, 1] },
+      { x: [300, 302], y: [1, 20] },
+    );
+    expect(r).toEqual([
+      { longShare: 0.4, theory: 0.41, greedyAccuracy: 0.6, greedyLengthMedian: null },
+      { longShare: 0.55, theory: 0.57, greedyAccuracy: 1, greedyLengthMedian: 20 },
+    ]);
   });
 });
 

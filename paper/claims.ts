@@ -23,6 +23,8 @@ export interface RunMeasurement {
   rolloutLongShare: number[];
   /** RL rollouts' mean response length per RL step, in step order (empty for NTP-only runs). */
   rolloutMeanLength?: number[];
+  /** STaR in rounds: one entry per round, in order (empty for other runs). */
+  starRounds: StarRoundMeasurement[];
 }
 
 /** The numbers a verdict rests on, by name (accuracies and shares in [0,1], lengths in tokens, p_cot). */
@@ -44,6 +46,16 @@ export interface AggregateValue {
   max: number;
   /** How many seeds measured it. */
   seeds: number;
+}
+
+/** What a STaR round left: its star/* metrics and the evaluation after it. */
+export interface StarRoundMeasurement {
+  /** The model's sampled long share after the round. */
+  longShare: number;
+  /** 2p/(1+p) of the previous round's share (null when the reward is not end-to-end). */
+  theory: number | null;
+  greedyAccuracy: number | null;
+  greedyLengthMedian: number | null;
 }
 
 export interface ClaimResult {
@@ -218,18 +230,10 @@ export function evaluateRule(rule: ClaimRule, runs: readonly RunMeasurement[]): 
       };
     }
     case 'star-recursion': {
-      const mine = runs.filter((r) => r.label === rule.label && r.rolloutLongShare.length > 0);
+      const mine = runs.filter((r) => r.label === rule.label && r.starRounds.length > 0);
       if (mine.length === 0) return noData([rule.label]);
-      const measured = meanCurve(mine.map((r) => r.rolloutLongShare));
-      const predicted = starRecursion(measured[0]!, measured.length);
-      const reached = measured.findIndex((x) => x >= rule.target);
-      const predictedReach = roundsToReach(measured[0]!, rule.target);
-      const gap = mean(measured.map((x, i) => Math.abs(x - predicted[i]!)));
-      const reachText = reached < 0 ? `not reached in ${measured.length} steps (last ${num(measured[measured.length - 1]!)})` : `reached at RL step ${reached + 1}`;
-      return {
-        measured: `long share from ${num(measured[0]!)}: ${rule.target} ${reachText}; the recursion reaches it in ${predictedReach} rounds; mean |measured - recursion| ${num(gap)}`,
-        pass: reached >= 0,
-      };
+      const verdicts = mine.map((r) => starRoundsVerdict(r, rule.tolerance, rule.solved));
+      return { measured: verdicts.map((v) => v.text).join('; '), pass: verdicts.every((v) => v.pass) };
     }
   }
 }
@@ -281,6 +285,44 @@ export function formatValue(name: string, x: number): string {
 }
 
 /** The claim decided per seed (its rule on that seed's runs alone); it passes only when every seed passes. */
+/** One STaR run's rounds against the recursion and the greedy flip. */
+function starRoundsVerdict(run: RunMeasurement, tolerance: number, solved: number): { text: string; pass: boolean } {
+  const rounds = run.starRounds;
+  const gaps = rounds.filter((r) => r.theory !== null).map((r) => Math.abs(r.longShare - r.theory!));
+  const largest = gaps.length ? Math.max(...gaps) : null;
+  const passes = rounds.findIndex((r) => r.longShare > 1 / 3);
+  const flips = rounds.findIndex((r) => r.greedyLengthMedian !== null && Math.round(r.greedyLengthMedian) === run.longLength);
+  const final = rounds[rounds.length - 1]!.greedyAccuracy;
+  const list = (pick: (r: StarRoundMeasurement) => number | null) => rounds.map((r) => (pick(r) === null ? '?' : num(pick(r)!))).join('/');
+  const text =
+    `seed ${run.seed}: long share after rounds 1-${rounds.length} ${list((r) => r.longShare)} vs 2p/(1+p) of the previous ${list((r) => r.theory)} ` +
+    `(largest gap ${largest === null ? '?' : num(largest)}, tolerance ${tolerance}); passes 1/3 ${passes < 0 ? 'never' : `at round ${passes + 1}`}; ` +
+    `greedy median length ${run.longLength} ${flips < 0 ? 'never' : `from round ${flips + 1}`}; greedy acc ${final === null ? '?' : pct(final)} after the last round`;
+  // the flip follows the share past 1/3: not before that round, and at it or the next
+  const flipOk = passes >= 0 && flips >= passes && flips <= passes + 1;
+  return { text, pass: largest !== null && largest <= tolerance && flipOk && final !== null && final >= solved };
+}
+
+/** A metric's values by step, as the store's series give them. */
+export interface StepSeries {
+  x: readonly number[];
+  y: readonly number[];
+}
+
+/** A STaR run's rounds from its series: one per step that logged star/sampled_long_share, joined by step. */
+export function starRoundsOf(longShare: StepSeries, theory: StepSeries, greedyAccuracy: StepSeries, greedyLengthMedian: StepSeries): StarRoundMeasurement[] {
+  const at = (s: StepSeries, step: number) => {
+    const i = s.x.indexOf(step);
+    return i < 0 ? null : s.y[i]!;
+  };
+  return longShare.x.map((step, i) => ({
+    longShare: longShare.y[i]!,
+    theory: at(theory, step),
+    greedyAccuracy: at(greedyAccuracy, step),
+    greedyLengthMedian: at(greedyLengthMedian, step),
+  }));
+}
+
 export function evaluateClaim(claim: StudyClaim, runs: readonly RunMeasurement[]): ClaimResult {
   const seedList = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
   if (seedList.length <= 1) {
@@ -339,7 +381,7 @@ export function roundsToReach(start: number, target: number): number {
   return t;
 }
 
-/** Pointwise mean of curves of possibly different lengths (up to the shortest). */
+/** The step-wise mean of curves, over the steps all of them reached. */
 function meanCurve(curves: number[][]): number[] {
   const n = Math.min(...curves.map((c) => c.length));
   return Array.from({ length: n }, (_, i) => mean(curves.map((c) => c[i]!)));

@@ -80,6 +80,30 @@ describe('experiment config', () => {
     expect(a).toMatch(/^[0-9a-f]{14}$/);
   });
 
+  it('validates rl.star with field errors; configs without it get STaR in rounds by default', () => {
+    const old = parseConfig({ ...minimal, rl: { algorithm: 'star', steps: 4 } });
+    expect(old.rl!.star).toEqual({ mode: 'rounds', init: 'continue', finetuneStepsMax: 100, batchSize: 64, calibrationTolerance: 0.03, calibrateEvery: 5, calibrationSamples: 512 });
+    const byPath = Object.fromEntries(
+      errorsOf({ ...minimal, rl: { algorithm: 'star', star: { mode: 'epochs', init: 'scratch', calibrationTolerance: 2, finetuneStepsMax: 0, batchSize: 1.5, rounds: 3 } } }).map((e) => [e.path, e.message]),
+    );
+    expect(byPath['rl.star.mode']).toBe('rl.star.mode must be one of "rounds", "one-step", got "epochs"');
+    expect(byPath['rl.star.init']).toBe('rl.star.init must be one of "continue", "start", got "scratch"');
+    expect(byPath['rl.star.calibrationTolerance']).toBe('rl.star.calibrationTolerance must be in [0,1], got 2');
+    expect(byPath['rl.star.finetuneStepsMax']).toBe('rl.star.finetuneStepsMax must be in [1,1000000], got 0');
+    expect(byPath['rl.star.batchSize']).toBe('rl.star.batchSize must be an integer, got 1.5');
+    expect(byPath['rl.star']).toBe('rl.star has unknown key "rounds"');
+  });
+
+  it('group keys: rl.star counts for STaR only, so other runs keep the keys they had before it existed', () => {
+    const grpo = parseConfig({ ...minimal, rl: { algorithm: 'grpo', steps: 5 } });
+    const { star: _star, ...before } = grpo.rl!; // a config stored before rl.star existed
+    expect(groupKey({ ...grpo, rl: before } as typeof grpo)).toBe(groupKey(grpo));
+    expect(groupKey(parseConfig({ ...minimal, rl: { algorithm: 'grpo', star: { init: 'start' } } }))).toBe(groupKey(parseConfig({ ...minimal, rl: { algorithm: 'grpo' } })));
+    const star = (s: object) => groupKey(parseConfig({ ...minimal, rl: { algorithm: 'star', star: s } }));
+    expect(star({ init: 'start' })).not.toBe(star({}));
+    expect(star({ mode: 'one-step' })).not.toBe(star({}));
+  });
+
   it('groups runs branched from different parents by the checkpoint step they start from', () => {
     const branched = (runId: number, checkpointId: number, seed: number) =>
       parseConfig({ ...minimal, seed, ntp: { steps: 0 }, rl: { steps: 5, fromCheckpoint: { runId, checkpointId } } });

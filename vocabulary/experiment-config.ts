@@ -73,6 +73,28 @@ export const checkpointRefSchema = z.strictObject({
   checkpointId: z.number().int().min(0),
 });
 
+/**
+ * STaR as the paper means it: each RL step is one round (sample, keep the correct, fine-tune with
+ * the NTP loss until the model's sampled long share matches the kept one); with the end-to-end
+ * reward the long share then follows p -> 2p/(1+p) per round. A round evaluates after it, always.
+ */
+export const starSchema = z.strictObject({
+  /** 'rounds': the paper's STaR; 'one-step': one gradient step on the correct rollouts per RL step (the earlier approximation). */
+  mode: z.enum(['rounds', 'one-step']).default('rounds'),
+  /** Where each round's fine-tune starts: 'continue' from the current model, or 'start' from the RL start model (the original STaR). */
+  init: z.enum(['continue', 'start']).default('continue'),
+  /** Fine-tune steps of a round at most (the round ends earlier once calibrated). */
+  finetuneStepsMax: int(1, 1_000_000).default(100),
+  /** Kept responses per fine-tune step (drawn in shuffled passes over the kept set). */
+  batchSize: int(1, 65_536).default(64),
+  /** Calibrated when |sampled long share - kept long share| <= this (sampled at temperature 1 on the held-out prompts). */
+  calibrationTolerance: ranged(0, 1).default(0.03),
+  /** Measure the sampled long share every k fine-tune steps (and after the last). */
+  calibrateEvery: int(1, 1_000_000).default(5),
+  /** Samples of that measurement (the held-out prompts, repeated): 512 puts its noise near 0.02. */
+  calibrationSamples: int(1, 65_536).default(512),
+});
+
 export const rlSchema = z.strictObject({
   steps: int(0, 10_000_000).default(100),
   algorithm: z.enum(['star', 'reinforce', 'grpo']).default('grpo'),
@@ -94,6 +116,8 @@ export const rlSchema = z.strictObject({
   checkpointEvery: int(0, 10_000_000).default(0),
   /** Start from a stored checkpoint instead of this run's NTP phase (requires ntp.steps = 0). */
   fromCheckpoint: checkpointRefSchema.optional(),
+  /** How algorithm 'star' runs; with mode 'rounds', `steps` counts rounds and a round's rollouts are promptsPerStep x groupSize. */
+  star: starSchema.prefault({}),
 });
 
 export const evalSchema = z.strictObject({
@@ -133,6 +157,7 @@ export type ModelSection = ExperimentConfig['model'];
 export type NtpConfig = ExperimentConfig['ntp'];
 export type RlConfig = NonNullable<ExperimentConfig['rl']>;
 export type EvalConfig = ExperimentConfig['eval'];
+export type StarConfig = RlConfig['star'];
 
 // ---- task shapes needed before a task object exists (memory estimate, length caps) ----
 
@@ -177,9 +202,14 @@ export function estimateMemory(config: ExperimentConfig): MemoryEstimate {
   const T = blockSizeFor(config);
   const V = vocabSizeFor(config.task);
   const params = L * (4 * W * W + 2 * R * W * W + (9 + R) * W) + (V + T) * W + 2 * W;
-  const rlBatch = config.rl ? config.rl.groupSize * config.rl.promptsPerStep : 0;
+  const rollouts = config.rl ? config.rl.groupSize * config.rl.promptsPerStep : 0;
+  // STaR in rounds back-propagates through its fine-tuning batch only; its rollouts are sampled
+  // without gradients (KV cache and logits per row). Policy-gradient steps back-propagate through every rollout.
+  const rounds = config.rl?.algorithm === 'star' && config.rl.star.mode === 'rounds';
+  const rlBatch = !config.rl ? 0 : rounds ? config.rl.star.batchSize : Math.max(rollouts, config.rl.algorithm === 'star' ? config.rl.star.batchSize : 0);
   const B = Math.max(config.ntp.batchSize, rlBatch, config.eval.heldOut);
-  const activations = B * T * (L * ((10 + 2 * R) * W + 3 * H * T) + 4 * V + 2 * W);
+  const sampling = rounds ? rollouts * T * (2 * L * W + V) : 0;
+  const activations = Math.max(B * T * (L * ((10 + 2 * R) * W + 3 * H * T) + 4 * V + 2 * W), sampling);
   // RL keeps a frozen copy of the start model (for the KL), hence the extra weights.
   const bytes = 4 * (params * (config.rl ? 5 : 4) + activations);
   return { params, bytes };
@@ -364,5 +394,11 @@ function cyrb53(text: string, seed = 0): string {
 export function groupKey(config: ExperimentConfig, checkpointStep: number | null = null): string {
   const { seed: _seed, name: _name, backend: _backend, ...rest } = config;
   if (rest.rl?.fromCheckpoint) rest.rl = { ...rest.rl, fromCheckpoint: { runId: 0, checkpointId: checkpointStep ?? -1 } };
-  return cyrb53(stableStringify(rest));
+  // rl.star shapes only STaR runs: other algorithms keep the keys they had before it existed
+  const hashed: Record<string, unknown> = rest;
+  if (rest.rl && rest.rl.algorithm !== 'star') {
+    const { star: _star, ...rl } = rest.rl;
+    hashed.rl = rl;
+  }
+  return cyrb53(stableStringify(hashed));
 }

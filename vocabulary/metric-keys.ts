@@ -42,6 +42,17 @@ export const METRIC = {
   entropy: 'entropy',
   kl: 'kl',
   clipRatio: 'clip_ratio',
+  // STaR in rounds (one value per round, at the round's RL step)
+  /** Long share of the kept (correct) rollouts: the mix the round fine-tunes on. */
+  starKeptLongShare: 'star/kept_long_share',
+  /** The model's sampled long share (temperature 1, held-out prompts) after the round's fine-tune. */
+  starSampledLongShare: 'star/sampled_long_share',
+  /** 2p/(1+p) of the previous round's sampled long share (before round 1: the start model's). */
+  starTheoryLongShare: 'star/theory_long_share',
+  /** Fine-tune steps the round took. */
+  starFinetuneSteps: 'star/finetune_steps',
+  /** 1 when the round ended calibrated (within the tolerance), 0 when it hit the step cap. */
+  starCalibrated: 'star/calibrated',
 } as const;
 
 export type MetricKey = (typeof METRIC)[keyof typeof METRIC];

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { CoreBudget } from '../../backend/core-budget';
 import type { WorkbenchApi } from '../../api/client';
 import { defaultStorePath } from '../../backend/service';
-import { evaluateClaim, type RunMeasurement } from '../../paper/claims';
+import { evaluateClaim, starRoundsOf, type RunMeasurement } from '../../paper/claims';
 import { longestResponse, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { getStudies, PAPER_STUDIES, PUBLIC_SCALES, STUDY_NAMES, type Study, type StudyScale } from '../../paper/studies';
@@ -128,7 +128,8 @@ export async function measureRun(api: WorkbenchApi, runId: number, label: string
   const config = run.config as ExperimentConfig;
   const done = run.status === 'completed';
   const last = (key: string): number | null => (done ? (run.metrics[key]?.last ?? null) : null);
-  const series = async (key: string) => (await api.metrics.series({ runIds: [runId], keys: [key], maxPoints: 20_000 }))[0]?.y ?? [];
+  const points = async (key: string) => (await api.metrics.series({ runIds: [runId], keys: [key], maxPoints: 20_000 }))[0] ?? { x: [], y: [] };
+  const series = async (key: string) => (await points(key)).y;
   const longShares = done ? await series(METRIC.sampledLongShare) : [];
   return {
     label,
@@ -142,6 +143,9 @@ export async function measureRun(api: WorkbenchApi, runId: number, label: string
     startSampledLongShare: done ? (longShares[0] ?? null) : null,
     rolloutLongShare: done ? await series(METRIC.longShare) : [],
     rolloutMeanLength: done ? await series(METRIC.lengthMean) : [],
+    starRounds: done && config.rl?.algorithm === 'star'
+      ? starRoundsOf(await points(METRIC.starSampledLongShare), await points(METRIC.starTheoryLongShare), await points(METRIC.greedyAccuracy), await points(METRIC.greedyLengthMedian))
+      : [],
   };
 }
 

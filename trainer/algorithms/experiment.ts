@@ -13,6 +13,7 @@ import { GPT } from '../model/model';
 import { NtpTrainer } from './ntp';
 import { DataParallel } from '../compute/data-parallel';
 import { RlTrainer } from './rl';
+import { StarRounds } from './star-rounds';
 import { hashSeed } from '../model/rng';
 import { makeTask } from '../tasks';
 
@@ -224,12 +225,18 @@ export async function runExperiment(
       const cfg = config.rl;
       const resumeRl = resume?.phase === 'rl' ? resume : null;
       const ref = resumeRl?.ref ?? GPT.fromBytes(await model.toBytesAsync());
-      const trainer = new RlTrainer(model, ref, task, cfg, {
+      const rlOpts = {
         maxNewTokens: cap,
         seed: config.seed,
         rolloutsToLog: Math.min(4, cfg.promptsPerStep * cfg.groupSize),
         restore: resumeRl?.trainer ?? null,
-      });
+      };
+      // STaR in rounds: each RL step is a round (star-rounds.ts), evaluated after every round
+      const rounds = cfg.algorithm === 'star' && cfg.star.mode === 'rounds';
+      const trainer = rounds
+        ? new StarRounds(model, ref, task, cfg, { ...rlOpts, calibrationPrompts: heldOut.map((e) => e.prompt), signal })
+        : new RlTrainer(model, ref, task, cfg, rlOpts);
+      const schedule = rounds ? { ...cfg, evalEvery: 1 } : cfg;
       const clock = new PhaseClock(runStart);
       try {
         if (config.ntp.steps === 0 && !resume) {
@@ -249,7 +256,7 @@ export async function runExperiment(
           const { [METRIC.loss]: objective, ...rest } = r.metrics;
           const values: Record<string, number> = { ...rest, ...(objective === undefined ? {} : { [METRIC.rlLoss]: objective }), [METRIC.stepTimeMs]: performance.now() - t0 };
           if (r.rollouts.length) sink.samples(r.rollouts.map((s) => ({ ...s, phase: 'rl' as const, step: globalStep })));
-          await finishStep('rl', done, cfg, clock, values, trainer);
+          await finishStep('rl', done, schedule, clock, values, trainer);
           await yieldToEventLoop();
         }
       } finally {

@@ -4,6 +4,7 @@ import { colorFor, LIGHT_THEME } from './chart-options';
 import { buildPanelSpec, lineUnits, unitColors } from './compare-lines';
 import { indexSeries } from './series';
 import { makeRun } from '../testing/run-fixtures';
+import { starSchema } from '../experiment-config';
 
 const runs = [makeRun(1, { name: 'a', seed: 1 }), makeRun(2, { name: 'b', seed: 2 }), makeRun(3, { name: 'c', pCot: 0.5 })];
 const key = 'eval/sampled_long_share';
@@ -79,6 +80,13 @@ describe('buildPanelSpec', () => {
     const spec = buildPanelSpec({ ...base, runs: mixed });
     expect(spec.overlays!.map((o) => o.name)).toEqual(['STaR 2p/(1+p) from a (#1)']);
     expect(buildPanelSpec(base).overlays).toEqual([]);
+  });
+
+  it('draws no recursion for one-step STaR (one gradient step per RL step is not a round)', () => {
+    const oneStep = starRuns.map((r) => ({ ...r, config: { ...r.config, rl: { ...r.config.rl!, star: starSchema.parse({ mode: 'one-step' }) } } }));
+    expect(buildPanelSpec({ ...base, runs: oneStep }).overlays).toEqual([]);
+    const rounds = starRuns.map((r) => ({ ...r, config: { ...r.config, rl: { ...r.config.rl!, star: starSchema.parse({ mode: 'rounds' }) } } }));
+    expect(buildPanelSpec({ ...base, runs: rounds }).overlays).toHaveLength(3);
   });
 
   it('starts an RL-only metric’s x axis at its data, without the NTP | RL divider', () => {

@@ -136,9 +136,13 @@ export function buildPanelSpec(input: PanelInput): ChartSpec {
   };
 }
 
-/** The 2p/(1+p) recursion is STaR's with the end-to-end reward (SCIENCE.md); other RL has no such law. */
+/** The 2p/(1+p) recursion is STaR's in rounds with the end-to-end reward (SCIENCE.md); other RL (and one-step STaR) has no such law. */
 export function followsStarRecursion(config: unknown): boolean {
-  return getPath(config, 'rl.algorithm') === 'star' && (getPath(config, 'rl.reward') ?? 'end-to-end') === 'end-to-end';
+  return (
+    getPath(config, 'rl.algorithm') === 'star' &&
+    (getPath(config, 'rl.reward') ?? 'end-to-end') === 'end-to-end' &&
+    (getPath(config, 'rl.star.mode') ?? 'rounds') === 'rounds'
+  );
 }
 
 function stdBand(g: GroupSeries): { lower: number[]; upper: number[] } {

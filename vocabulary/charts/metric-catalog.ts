@@ -28,6 +28,7 @@ const m = (key: string, label: string, direction: MetricInfo['direction'], perce
 const RL_ONLY = new Set<string>([
   METRIC.rlLoss, METRIC.rewardMean, METRIC.rewardStd, METRIC.fracRewardZeroStd, METRIC.lengthMean, METRIC.lengthMin,
   METRIC.lengthMax, METRIC.truncatedRatio, METRIC.longShare, METRIC.entropy, METRIC.kl, METRIC.clipRatio,
+  METRIC.starKeptLongShare, METRIC.starSampledLongShare, METRIC.starTheoryLongShare, METRIC.starFinetuneSteps, METRIC.starCalibrated,
 ]);
 
 export const METRICS: MetricInfo[] = [
@@ -56,6 +57,13 @@ export const METRICS: MetricInfo[] = [
   m(METRIC.entropy, 'Entropy', 'none'),
   m(METRIC.kl, 'KL to start model', 'none'),
   m(METRIC.clipRatio, 'Clip share (GRPO)', 'none', true),
+  // STaR in rounds: one point per round (the RL step); the long shares carry the 1/3 line and the recursion overlay
+  m(METRIC.starKeptLongShare, 'Long share of the kept (correct) samples (STaR round)', 'none', true, true),
+  m(METRIC.starSampledLongShare, 'Long-response share after the STaR round (sampled, tau 1)', 'max', true, true),
+  // the theory itself: no recursion overlay on top of it
+  m(METRIC.starTheoryLongShare, 'STaR theory: 2p/(1+p) of the previous round', 'none', true),
+  m(METRIC.starFinetuneSteps, 'Fine-tune steps per STaR round', 'none'),
+  m(METRIC.starCalibrated, 'STaR rounds ended calibrated', 'none', true),
   m(METRIC.lr, 'Learning rate', 'none'),
   m(METRIC.gradNorm, 'Gradient norm', 'none'),
   m(METRIC.stepTimeMs, 'Step time (ms)', 'min'),
@@ -92,6 +100,12 @@ export const LIVE_PANELS: { title: string; keys: string[]; names: string[]; perc
   },
   { title: 'Long-response share', keys: [METRIC.sampledLongShare, METRIC.longShare], names: ['eval (sampled)', 'rollouts'], percent: true },
   { title: 'Reward', keys: [METRIC.rewardMean, METRIC.rewardStd], names: ['mean', 'std'], percent: false },
+  {
+    title: 'STaR rounds',
+    keys: [METRIC.starSampledLongShare, METRIC.starTheoryLongShare, METRIC.starKeptLongShare],
+    names: ['sampled after the round', '2p/(1+p) of the previous round', 'kept (correct) mix'],
+    percent: true,
+  },
   {
     title: 'Branch probabilities',
     keys: [METRIC.branchStartLong, METRIC.branchContinue, METRIC.branchContinueGreedy],

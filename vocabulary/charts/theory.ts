@@ -3,7 +3,7 @@
 /** Below this long-response share, greedy decoding stops short and guesses (SCIENCE.md). */
 export const LONG_SHARE_THRESHOLD = 1 / 3;
 
-/** STaR with the chain reward: the long share per round follows p_next = 2p / (1 + p). */
+/** STaR in rounds with the end-to-end reward: the long share per round follows p_next = 2p / (1 + p). */
 export function starRecursion(p0: number, rounds: number): number[] {
   const out = [p0];
   let p = p0;

@@ -9,6 +9,7 @@ import {
   ntpSchema,
   parityTaskSchema,
   rlSchema,
+  starSchema,
   type ExperimentConfig,
   type ExperimentConfigInput,
 } from '../../../vocabulary/experiment-config';
@@ -90,7 +91,7 @@ export function formSections(config: Pick<ExperimentConfigInput, 'task' | 'rl'>)
     { id: 'task', title: 'Task', fields: taskFields },
     { id: 'model', title: 'Model', fields: objectFields('model', modelSchema) },
     { id: 'ntp', title: 'NTP pre-training', fields: objectFields('ntp', ntpSchema) },
-    { id: 'rl', title: 'RL post-training', fields: config.rl ? objectFields('rl', rlSchema, ['fromCheckpoint']) : [] },
+    { id: 'rl', title: 'RL post-training', fields: config.rl ? [...objectFields('rl', rlSchema, ['fromCheckpoint']), ...objectFields('rl.star', starSchema)] : [] },
     { id: 'eval', title: 'Evaluation', fields: objectFields('eval', evalSchema) },
     { id: 'run', title: 'Run', fields: [fieldOf('seed', top.seed), fieldOf('backend', top.backend), fieldOf('workers', top.workers)].filter((f): f is FormField => f != null) },
   ];
@@ -127,6 +128,13 @@ const LABELS: Record<string, string> = {
   'rl.clipEps': 'Clip ε',
   'eval.heldOut': 'Held-out prompts',
   'eval.maxNewTokens': 'Max new tokens',
+  'rl.star.mode': 'STaR: rounds or one step',
+  'rl.star.init': 'STaR: each round starts from',
+  'rl.star.finetuneStepsMax': 'STaR: fine-tune steps per round (max)',
+  'rl.star.batchSize': 'STaR: fine-tune batch',
+  'rl.star.calibrationTolerance': 'STaR: calibration tolerance',
+  'rl.star.calibrateEvery': 'STaR: check calibration every k steps',
+  'rl.star.calibrationSamples': 'STaR: samples per calibration check',
 };
 
 const HELP: Record<string, string> = {
@@ -143,6 +151,9 @@ const HELP: Record<string, string> = {
   'rl.groupSize': 'Responses per prompt.',
   'rl.epochs': 'Updates per batch of rollouts; with 1 the GRPO ratio is exactly 1.',
   'rl.klCoef': 'Penalty weight of the KL to the start model (logged either way).',
+  'rl.star.mode': 'rounds: each RL step samples, keeps the correct and fine-tunes until calibrated (the paper’s STaR). one-step: one gradient step per RL step.',
+  'rl.star.init': 'continue: from the current model. start: from the RL start model, as the original STaR.',
+  'rl.star.calibrationTolerance': 'A round ends when the sampled long share is this close to the kept one.',
   'eval.maxNewTokens': 'Empty: the longest response + 1.',
   'eval.samplesToLog': 'Generations stored per evaluation, shown in the live view.',
   backend: 'auto picks tensorflow-gpu, tensorflow, wasm, cpu: the first that loads.',
