@@ -3,6 +3,7 @@
 // see (duplicate ids, parent cycles, duplicate metric rows) before anything is written.
 import { z } from 'zod';
 import { experimentSchema } from '../vocabulary/experiment-config';
+import { upgradeLegacyConfig } from './legacy-configs';
 import { RUN_STATUSES } from '../vocabulary/runs';
 import { StoreError } from './errors';
 
@@ -162,7 +163,10 @@ export function parseBundle(input: unknown, source = 'the bundle'): ExportBundle
   const problems = parsed.success
     ? crossChecks(parsed.data)
     : parsed.error.issues.map((i) => ({ path: i.path as Path, message: i.message }));
-  if (problems.length === 0) return parsed.data!;
+  if (problems.length === 0) {
+    const bundle = parsed.data!;
+    return { ...bundle, runs: bundle.runs.map((r) => ({ ...r, config: upgradeLegacyConfig(r.config, bundle.schemaVersion) })) };
+  }
   const shown = problems.slice(0, SHOWN).map((p) => `${jsonPath(p.path)}: ${p.message}`);
   const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : '';
   throw new StoreError(`not a workbench export: ${shown.join('; ')}${more} (${source}; nothing was imported)`, 'invalid');

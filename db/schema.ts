@@ -65,6 +65,22 @@ const STAGED_IMPORT_MIGRATION: Migration = {
   },
 };
 
+/**
+ * STaR became rounds (sample, keep the correct, refit until calibrated) with schema 4; before, a
+ * STaR step was one gradient step. A stored STaR config without an `rl.star` section meant that,
+ * so it is pinned to `mode: 'one-step'`: resuming, cloning or comparing it keeps its meaning.
+ * Imports of older bundles get the same (db/legacy-configs.ts).
+ */
+const STAR_ROUNDS_MIGRATION: Migration = {
+  version: 4,
+  up(db) {
+    db.exec(`
+      UPDATE runs SET config = json_set(config, '$.rl.star', json('{"mode":"one-step"}'))
+       WHERE json_valid(config) AND json_extract(config, '$.rl.algorithm') = 'star' AND json_type(config, '$.rl.star') IS NULL;
+    `);
+  },
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -189,6 +205,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   MIGRATION_RUN_CLAIMS,
   STAGED_IMPORT_MIGRATION,
+  STAR_ROUNDS_MIGRATION,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
