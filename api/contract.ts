@@ -18,7 +18,10 @@ import type {
   RunDetail,
   RunSummary,
   SampleView,
+  SlurmCollectResult,
   SlurmJobView,
+  StoreCheckReport,
+  StoredRunSummary,
   SystemInfo,
 } from './types';
 import { RUN_STATUSES } from '../vocabulary/runs';
@@ -45,6 +48,24 @@ const sweepAxis = z.object({
   path: configPath,
   values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(100),
 });
+
+const runFilter = z.object({
+  status: z.array(runStatus).optional(),
+  tags: z.array(z.string().max(100)).optional(),
+  text: z.string().max(200).optional(),
+  limit: z.number().int().positive().max(100_000).optional(),
+});
+
+/**
+ * A Slurm job folder: `job`, a folder name under the jobs folder beside the store (what the app
+ * lists), or `dir`, a path anywhere (what the CLI is given).
+ */
+const slurmJobFields = z.object({
+  job: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a job folder name').max(200).optional(),
+  dir: z.string().min(1).max(4096).optional(),
+});
+const oneJob = (j: { job?: string; dir?: string }) => (j.job === undefined) !== (j.dir === undefined);
+const slurmJob = slurmJobFields.refine(oneJob, { message: 'give exactly one of job or dir', path: ['job'] });
 
 /** The most runs one submitted run graph may hold (a full study is tens). */
 export const MAX_GRAPH_RUNS = 5000;
@@ -85,14 +106,7 @@ export const contract = {
   'presets/list': method<Preset[]>()(z.object({})),
   'config/validate': method<ConfigCheck>()(z.object({ config: configInput })),
 
-  'runs/list': method<RunSummary[]>()(
-    z.object({
-      status: z.array(runStatus).optional(),
-      tags: z.array(z.string().max(100)).optional(),
-      text: z.string().max(200).optional(),
-      limit: z.number().int().positive().max(100_000).optional(),
-    }),
-  ),
+  'runs/list': method<RunSummary[]>()(runFilter),
   'runs/get': method<RunDetail>()(z.object({ id: runId })),
   'runs/start': method<{ runIds: number[] }>()(
     z.object({
@@ -134,6 +148,29 @@ export const contract = {
   ),
   /** The steps that logged samples, newest first: what the samples browser offers. */
   'runs/sampleSteps': method<number[]>()(z.object({ id: runId })),
+  /** Every run id of the store, ascending (what `--runs all` and id ranges are matched against). */
+  'runs/ids': method<number[]>()(z.object({})),
+  /** The store's own run records, unabridged (every field, each key's summary): `workbench list --json`. */
+  'runs/records': method<StoredRunSummary[]>()(runFilter),
+  /**
+   * Adds exported runs under new ids (parent links between them kept): a JSON bundle, or a
+   * long-format metrics CSV with its optional per-run table. Checked whole before anything is
+   * written; `checkOnly` checks and writes nothing (a session that opened no store can do that).
+   */
+  'runs/import': method<{ imported: { from: number; to: number }[] }>()(
+    z
+      .object({
+        /** The file it came from, named in every error. */
+        source: z.string().min(1).max(4096),
+        bundle: z.unknown().optional(),
+        csv: z.object({ text: z.string(), runsText: z.string().nullable(), runsFile: z.string().max(4096) }).optional(),
+        checkOnly: z.boolean().optional(),
+      })
+      .refine((i) => (i.bundle === undefined) !== (i.csv === undefined), { message: 'give exactly one of bundle or csv', path: ['bundle'] }),
+  ),
+
+  /** SQLite's full integrity check and the workbench's own (orphaned rows, dead running runs, crashed imports); changes nothing. */
+  'store/check': method<StoreCheckReport>()(z.object({})),
 
   'metrics/keys': method<string[]>()(z.object({ runIds })),
   'metrics/series': method<MetricSeries[]>()(
@@ -164,8 +201,15 @@ export const contract = {
   ),
   /** Job folders beside the store, newest first. */
   'slurm/jobs': method<string[]>()(z.object({})),
-  /** A job's tasks with progress from their stores; finished tasks are collected into the store first. */
-  'slurm/status': method<SlurmJobView>()(z.object({ job: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a job folder name').max(200) })),
+  /**
+   * A job's tasks with progress read from their own stores; finished tasks are collected into the
+   * store first unless `collect` is false (a session that opened no store, or only for reading, never collects).
+   */
+  'slurm/status': method<SlurmJobView>()(slurmJobFields.extend({ collect: z.boolean().optional() }).refine(oneJob, { message: 'give exactly one of job or dir', path: ['job'] })),
+  /** Brings the job's finished tasks home into the store (idempotent): what was collected now, before, and what is pending. */
+  'slurm/collect': method<SlurmCollectResult>()(slurmJob),
+  /** scancel every array job of the folder; collecting then brings the tasks home as failed with Slurm's reason. */
+  'slurm/cancel': method<{ jobIds: string[] }>()(slurmJob),
   /** One metric per run at the end, best, end of each phase and (optionally) a step: the metric-vs-hyperparameter figure. */
   'metrics/points': method<RunMetricPoint[]>()(
     z.object({ runIds, key: z.string().min(1).max(100), step: z.number().int().min(0).optional() }),

@@ -10,15 +10,36 @@ import { sweepToGraph } from '../../cluster/graph-from';
 import { createJobFolder, jobsRoot } from '../../cluster/job-folder';
 import { MANIFEST_FILE } from '../../cluster/manifest';
 import { slurmOptionsSchema } from '../../cluster/slurm-options';
-import { SlurmError } from '../../cluster/slurm';
+import { scancel, SlurmError } from '../../cluster/slurm';
+import { readManifest } from '../../cluster/manifest';
+import type { RunStore } from '../../db';
 import { submitJobFolder } from '../../cluster/submit';
-import type { ServiceContext } from '../context';
+import type { ServiceOptions } from '../context';
 import type { Handlers } from '../dispatch';
 
-type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/jobs' | 'slurm/status'>;
+type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/jobs' | 'slurm/status' | 'slurm/collect' | 'slurm/cancel'>;
+/** What needs no store: a folder's state as Slurm and the task stores see it, and scancel. */
+export type SlurmFolderHandlers = Pick<Handlers, 'slurm/status' | 'slurm/cancel'>;
 
-export function slurmHandlers({ store, options }: ServiceContext): SlurmHandlers {
+/**
+ * `store`: the local store, open for writing (status then collects finished tasks as it goes), or
+ * read-only or absent (status only reads).
+ */
+export function slurmHandlers(options: ServiceOptions, store: RunStore | null): SlurmHandlers {
   const root = jobsRoot(options.storePath);
+  const writable = store !== null && (options.access ?? 'write') === 'write';
+  /** The folder a request names: by name under the jobs folder, or by path. */
+  const folder = ({ job, dir }: { job?: string; dir?: string }): { dir: string; label: string } => {
+    const found = dir !== undefined ? { dir: path.resolve(dir), label: dir } : { dir: path.join(root, job!), label: job! };
+    if (!fs.existsSync(path.join(found.dir, MANIFEST_FILE))) {
+      throw new ApiError('not-found', dir !== undefined ? `${dir} is not a Slurm job folder (no ${MANIFEST_FILE} in it)` : `no Slurm job '${job}' in ${root}`);
+    }
+    return found;
+  };
+  const requireWritable = (method: string): RunStore => {
+    if (!writable || !store) throw new ApiError('unavailable', `${method}: this session opened the store only for reading`);
+    return store;
+  };
   const slurmErrors = <T>(body: () => T): T => {
     try {
       return body();
@@ -52,23 +73,34 @@ export function slurmHandlers({ store, options }: ServiceContext): SlurmHandlers
         .filter((d) => fs.existsSync(path.join(root, d, MANIFEST_FILE)))
         .sort((a, b) => fs.statSync(path.join(root, b)).mtimeMs - fs.statSync(path.join(root, a)).mtimeMs);
     },
-    'slurm/status': ({ job }) => {
-      const dir = path.join(root, job);
-      if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) throw new ApiError('not-found', `no Slurm job '${job}' in ${root}`);
+    'slurm/status': (input) => {
+      const { dir, label } = folder(input);
       return slurmErrors((): SlurmJobView => {
-        collectJob(dir, store);
+        if (writable && store && input.collect !== false) collectJob(dir, store);
         const status = jobStatus(dir, store);
         return {
-          job,
+          job: label,
+          name: status.name,
           finished: status.finished,
           tasks: status.tasks.map((t) => ({
             index: t.index, key: t.key, name: t.name, slurmId: t.slurmId,
-            slurmState: t.slurm?.state ?? null, reason: t.phase === 'failed' ? (t.slurm?.reason ?? null) : null,
+            slurmState: t.slurm?.state ?? null, node: t.slurm?.node ?? null, reason: t.phase === 'failed' ? (t.slurm?.reason ?? null) : null,
             runStatus: t.run?.status ?? null, lastStep: t.run?.lastStep ?? null, totalSteps: t.run?.totalSteps ?? null,
             localRunId: t.localRunId, phase: t.phase,
           })),
         };
       });
+    },
+    'slurm/collect': (input) => {
+      const local = requireWritable('slurm/collect');
+      const { dir } = folder(input);
+      return slurmErrors(() => collectJob(dir, local));
+    },
+    'slurm/cancel': (input) => {
+      const { dir } = folder(input);
+      const jobIds = readManifest(dir).arrays.map((a) => a.jobId).filter((id): id is string => id !== null);
+      slurmErrors(() => scancel(jobIds));
+      return { jobIds };
     },
   } satisfies SlurmHandlers;
 }

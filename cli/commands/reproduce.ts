@@ -5,7 +5,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { WorkbenchApi } from '../../api/client';
-import { defaultStorePath } from '../../backend/service';
 import { evaluateClaim, type RunMeasurement } from '../../paper/claims';
 import { longestResponse, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { METRIC } from '../../vocabulary/metric-keys';
@@ -13,7 +12,7 @@ import { getStudies, PAPER_STUDIES, STUDY_NAMES, type Study, type StudyScale } f
 import { planStudies, studyRunKey } from '../../paper/study-graph';
 import { parseFlags, UsageError } from '../args';
 import { formatDuration } from '../progress';
-import { ServiceSession } from '../service-session';
+import { defaultStorePath, ServiceSession } from '../service-session';
 import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
 import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
 

@@ -1,7 +1,6 @@
 // `workbench sweep`: queues the cross product of a grid of config values as runs in the store;
 // with --run it also executes them, one after another, headless. Every combination is validated
 // before any run is created, so one bad value queues nothing.
-import { defaultStorePath } from '../../backend/service';
 import { crossProduct, expandSweep, sweepToGraph, type SweepAxis, type SweepValue } from '../../api/sweep';
 import type { ExperimentConfig } from '../../vocabulary/experiment-config';
 import { parseFlags, UsageError } from '../args';
@@ -9,7 +8,7 @@ import { loadExperimentInput } from '../experiment-input';
 import { parseSetValue } from '../set-value';
 import { configFieldsHelp } from '../config-help';
 import { formatDuration } from '../progress';
-import { measuredSummaries, ServiceSession } from '../service-session';
+import { defaultStorePath, measuredSummaries, ServiceSession } from '../service-session';
 import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
 
 export const summary = 'queue (and with --run, execute) the cross product of a grid of config values';
