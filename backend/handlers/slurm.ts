@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../api/contract';
-import { expandSweep } from '../../api/sweep';
+import { expandSweep, sweepToGraph } from '../../api/sweep';
 import type { SlurmJobView } from '../../api/types';
 import { collectJob, jobStatus } from '../../cluster/collect';
-import { sweepToGraph } from '../../cluster/graph-from';
 import { createJobFolder, jobsRoot } from '../../cluster/job-folder';
 import { MANIFEST_FILE } from '../../cluster/manifest';
 import { slurmOptionsSchema } from '../../cluster/slurm-options';
@@ -62,8 +61,7 @@ export function slurmHandlers(options: ServiceOptions, store: RunStore | null): 
       const label = (name ?? 'app').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'app';
       const job = `${label}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`;
       const dir = path.join(root, job);
-      const values = combos.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])));
-      createJobFolder({ graph: sweepToGraph(configs, values, name ?? '', tags ?? []), dir, name: label, options: parsedOptions.data });
+      createJobFolder({ graph: sweepToGraph(configs, combos, { namePrefix: name, tags: tags ?? [] }), dir, name: label, options: parsedOptions.data });
       const manifest = slurmErrors(() => submitJobFolder(dir));
       return { job, jobIds: manifest.arrays.map((a) => a.jobId!), tasks: manifest.tasks.length };
     },
