@@ -69,6 +69,8 @@ export interface SessionOptions {
   train: boolean;
   /** Finishes the Ctrl-C message, e.g. "the rest stay queued". */
   whatHappensNext: string;
+  /** Runs trained at once (`--concurrency`); default: as many as the core budget gives a core each. */
+  concurrency?: number;
 }
 
 export interface GraphHooks {
@@ -114,7 +116,7 @@ export class ServiceSession {
       adoptQueued: false,
       claimant: options.command,
       // Each run gets at least one core of the budget; the budget decides how many run at once.
-      concurrency: options.train ? os.availableParallelism() : 0,
+      concurrency: options.train ? (options.concurrency ?? os.availableParallelism()) : 0,
       appVersion: appVersion(),
     });
     return new ServiceSession(service, options);

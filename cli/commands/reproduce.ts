@@ -10,7 +10,7 @@ import { longestResponse, type ExperimentConfig } from '../../vocabulary/experim
 import { METRIC } from '../../vocabulary/metric-keys';
 import { getStudies, PAPER_STUDIES, STUDY_NAMES, type Study, type StudyScale } from '../../paper/studies';
 import { planStudies, studyRunKey } from '../../paper/study-graph';
-import { parseFlags, UsageError } from '../args';
+import { parseConcurrency, parseFlags, UsageError, MAX_CONCURRENCY } from '../args';
 import { formatDuration } from '../progress';
 import { defaultStorePath, ServiceSession } from '../service-session';
 import { buildReproduceReport, claimTableMarkdown, type StudyOutcome } from '../reproduce-report';
@@ -35,6 +35,8 @@ ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
   --seeds N        seeds per run (default 3, 1 with --quick)
   --db FILE        run store (default ${defaultStorePath()})
   --out FILE       HTML report (default reproduce-<NAME>[-quick].html)
+  --concurrency N  at most N runs train at once (1: one after the other, each with every core;
+                   default: as many as the core budget gives a core each), 1 to ${MAX_CONCURRENCY}
   --reuse          reuse completed runs of the store with exactly the same config (earlier
                    reproduce runs) and run only the missing ones; with nothing missing this
                    rebuilds the report and the claim table from the store; after Ctrl-C the
@@ -48,6 +50,7 @@ const FLAGS = {
   tiny: { type: 'boolean' },
   reuse: { type: 'boolean' },
   seeds: { type: 'string' },
+  concurrency: { type: 'string' },
   db: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -62,6 +65,8 @@ interface Args {
   studies: Study[];
   scale: StudyScale;
   seeds: number;
+  /** Runs at once; undefined: the session's default. */
+  concurrency: number | undefined;
   db: string;
   out: string;
 }
@@ -81,6 +86,8 @@ function parseArgs(argv: string[]): Args | 'help' {
     seedCount = Number(values.seeds);
     if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 100) throw new UsageError(`--seeds takes an integer in [1,100], got '${values.seeds}'`);
   }
+  const concurrency = parseConcurrency(values.concurrency);
+  if (concurrency !== undefined && values.slurm) throw new UsageError('--concurrency is for runs trained here; Slurm runs every task as the cluster schedules it');
   const studies = getStudies(scale, seedCount).filter((s) => (name === 'all' ? (PAPER_STUDIES as readonly string[]).includes(s.name) : s.name === name));
   const suffix = scale === 'full' ? '' : `-${scale}`;
   return {
@@ -90,6 +97,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     studies,
     scale,
     seeds: studies[0]?.runs[0]?.seeds.length ?? 1,
+    concurrency,
     db: values.db ?? defaultStorePath(),
     out: resolve(values.out ?? `reproduce-${name}${suffix}.html`),
   };
@@ -147,7 +155,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const started = Date.now();
   const { graph, keyOf } = planStudies(args.studies, ['reproduce', args.scale]);
-  const session = await ServiceSession.open({ storePath: args.db, command: 'workbench reproduce', train: true, whatHappensNext: 'the rest stay queued; rerun the same command with --reuse to continue' });
+  const session = await ServiceSession.open({ storePath: args.db, command: 'workbench reproduce', train: true, concurrency: args.concurrency, whatHappensNext: 'the rest stay queued; rerun the same command with --reuse to continue' });
   const api = session.api;
   const total = graph.runs.length;
   const position = new Map(graph.runs.map((r, i) => [r.key, i + 1]));

@@ -3,7 +3,7 @@
 // before any run is created, so one bad value queues nothing.
 import { crossProduct, expandSweep, sweepToGraph, type SweepAxis, type SweepValue } from '../../api/sweep';
 import type { ExperimentConfig } from '../../vocabulary/experiment-config';
-import { parseFlags, UsageError } from '../args';
+import { MAX_CONCURRENCY, parseConcurrency, parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { parseSetValue } from '../set-value';
 import { configFieldsHelp } from '../config-help';
@@ -39,6 +39,8 @@ arguments or an invalid combination, 130 when stopped with Ctrl-C.
   --reuse              with --run: use this store's sweep runs with the same config instead of new
                        ones (completed ones as they are, stopped or interrupted ones resumed), so a
                        stopped sweep continues when the same command runs again
+  --concurrency N      with --run: at most N runs train at once (1: one after the other, each with
+                       every core; default: as many as the core budget gives a core each), 1 to ${MAX_CONCURRENCY}
 ${SLURM_HELP}
 Config fields (dotted paths):
 `;
@@ -53,6 +55,7 @@ const FLAGS = {
   tag: { type: 'string', multiple: true },
   run: { type: 'boolean' },
   reuse: { type: 'boolean' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...SLURM_FLAGS,
 } as const;
@@ -112,12 +115,15 @@ export function planSweep(base: object, axes: readonly SweepAxis[]): SweepPlan {
 export async function run(argv: string[]): Promise<number> {
   let values: ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
   let plan: SweepPlan;
+  let concurrency: number | undefined;
   try {
     values = parseFlags(argv, FLAGS).values;
     if (values.help) {
       process.stdout.write(`${HELP}${configFieldsHelp()}\n`);
       return 0;
     }
+    concurrency = parseConcurrency(values.concurrency);
+    if (concurrency !== undefined && !values.run) throw new UsageError('--concurrency goes with --run (without it nothing trains here)');
     if (!values.grid?.length) throw new UsageError('give at least one --grid KEY=V1,V2');
     plan = planSweep(loadExperimentInput(values), values.grid.map(parseGrid));
   } catch (err) {
@@ -140,7 +146,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const session = await ServiceSession.open({ storePath: values.db ?? defaultStorePath(), command: 'workbench sweep', train: values.run ?? false, whatHappensNext: 'the rest stay queued (rerun with --reuse to continue)' });
+  const session = await ServiceSession.open({ storePath: values.db ?? defaultStorePath(), command: 'workbench sweep', train: values.run ?? false, concurrency, whatHappensNext: 'the rest stay queued (rerun with --reuse to continue)' });
   try {
     const graph = sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags });
     if (!values.run) {
