@@ -31,6 +31,11 @@ export interface ServiceOptions {
    * (checking a store that may be too damaged to open, checking an import, a Slurm folder's state).
    */
   access?: StoreAccess;
+  /**
+   * How often the app reads its Slurm jobs (the folders beside the store) and collects finished
+   * tasks, in ms; 0: never (the CLI). Default 10 s in the app's modes, 0 for 'cli'.
+   */
+  slurmWatchMs?: number;
 }
 
 export type StoreAccess = 'write' | 'read' | 'none';

@@ -19,6 +19,8 @@ import { pointHandlers } from './handlers/points';
 import { queueHandlers } from './handlers/queue';
 import { exportHandlers } from './handlers/export';
 import { slurmHandlers } from './handlers/slurm';
+import { SlurmWatcher } from './slurm-jobs';
+import { jobsRoot } from '../cluster/job-folder';
 
 export type { ServiceOptions, StoreAccess };
 /** Where the store is unless --db or WORKBENCH_DB says otherwise (part of the service's public surface for the CLI). */
@@ -78,6 +80,8 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
     onChange: (state) => hub.emit({ type: 'queue/changed', queue: state }),
   });
   graphs = new GraphRunner({ store, hub, queue, trainers });
+  const slurmWatchMs = options.slurmWatchMs ?? (options.mode === 'cli' ? 0 : 10_000);
+  const watcher = access === 'write' && slurmWatchMs > 0 ? new SlurmWatcher({ root: jobsRoot(options.storePath), store, hub, everyMs: slurmWatchMs }) : null;
   const ctx: ServiceContext = { options, store, hub, queue, trainers, graphs };
   const handlers: Handlers = {
     ...systemHandlers(ctx),
@@ -87,7 +91,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
     ...queueHandlers(ctx),
     ...exportHandlers(ctx),
     ...graphHandlers(ctx),
-    ...slurmHandlers(options, store),
+    ...slurmHandlers(options, store, () => watcher?.poll()),
     ...storeHandlers(options, store),
   };
   const offered = access === 'read' ? pick(handlers, READ_METHODS) : handlers;
@@ -99,6 +103,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
     queue.enqueue(...waiting);
     graphs.adoptPendingBranches();
   }
+  watcher?.start();
 
   let closed = false;
   return {
@@ -109,6 +114,7 @@ export async function createWorkbenchService(options: ServiceOptions): Promise<W
       if (closed) return;
       closed = true;
       queue.setConcurrency(0);
+      watcher?.close();
       graphs?.close();
       await trainers.stopAll();
       store.close();

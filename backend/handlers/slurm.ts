@@ -1,11 +1,11 @@
-// Slurm from the app: submit a run or sweep as a job folder beside the store, list those folders,
-// and read one's status (collecting finished tasks into the store as it goes).
+// Slurm from the app and the CLI: submit a run or sweep as a job folder beside the store, list
+// those folders, read one's status (collecting finished tasks into the store as it goes), collect,
+// cancel.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../api/contract';
 import { expandSweep, sweepToGraph } from '../../api/sweep';
-import type { SlurmJobView } from '../../api/types';
-import { collectJob, jobStatus } from '../../cluster/collect';
+import { collectJob } from '../../cluster/collect';
 import { createJobFolder, jobsRoot } from '../../cluster/job-folder';
 import { MANIFEST_FILE } from '../../cluster/manifest';
 import { slurmOptionsSchema } from '../../cluster/slurm-options';
@@ -14,6 +14,7 @@ import { readManifest } from '../../cluster/manifest';
 import type { RunStore } from '../../db';
 import { submitJobFolder } from '../../cluster/submit';
 import type { ServiceOptions } from '../context';
+import { listJobFolders, readJobView } from '../slurm-jobs';
 import type { Handlers } from '../dispatch';
 
 type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/jobs' | 'slurm/status' | 'slurm/collect' | 'slurm/cancel'>;
@@ -24,7 +25,7 @@ export type SlurmFolderHandlers = Pick<Handlers, 'slurm/status' | 'slurm/cancel'
  * `store`: the local store, open for writing (status then collects finished tasks as it goes), or
  * read-only or absent (status only reads).
  */
-export function slurmHandlers(options: ServiceOptions, store: RunStore | null): SlurmHandlers {
+export function slurmHandlers(options: ServiceOptions, store: RunStore | null, onSubmitted: () => void = () => undefined): SlurmHandlers {
   const root = jobsRoot(options.storePath);
   const writable = store !== null && (options.access ?? 'write') === 'write';
   /** The folder a request names: by name under the jobs folder, or by path. */
@@ -63,31 +64,13 @@ export function slurmHandlers(options: ServiceOptions, store: RunStore | null): 
       const dir = path.join(root, job);
       createJobFolder({ graph: sweepToGraph(configs, combos, { namePrefix: name, tags: tags ?? [] }), dir, name: label, options: parsedOptions.data });
       const manifest = slurmErrors(() => submitJobFolder(dir));
+      onSubmitted();
       return { job, jobIds: manifest.arrays.map((a) => a.jobId!), tasks: manifest.tasks.length };
     },
-    'slurm/jobs': () => {
-      if (!fs.existsSync(root)) return [];
-      return fs.readdirSync(root)
-        .filter((d) => fs.existsSync(path.join(root, d, MANIFEST_FILE)))
-        .sort((a, b) => fs.statSync(path.join(root, b)).mtimeMs - fs.statSync(path.join(root, a)).mtimeMs);
-    },
+    'slurm/jobs': () => listJobFolders(root),
     'slurm/status': (input) => {
       const { dir, label } = folder(input);
-      return slurmErrors((): SlurmJobView => {
-        if (writable && store && input.collect !== false) collectJob(dir, store);
-        const status = jobStatus(dir, store);
-        return {
-          job: label,
-          name: status.name,
-          finished: status.finished,
-          tasks: status.tasks.map((t) => ({
-            index: t.index, key: t.key, name: t.name, slurmId: t.slurmId,
-            slurmState: t.slurm?.state ?? null, node: t.slurm?.node ?? null, reason: t.phase === 'failed' ? (t.slurm?.reason ?? null) : null,
-            runStatus: t.run?.status ?? null, lastStep: t.run?.lastStep ?? null, totalSteps: t.run?.totalSteps ?? null,
-            localRunId: t.localRunId, phase: t.phase,
-          })),
-        };
-      });
+      return slurmErrors(() => readJobView(dir, label, store, writable && input.collect !== false ? store : null));
     },
     'slurm/collect': (input) => {
       const local = requireWritable('slurm/collect');
