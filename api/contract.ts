@@ -60,6 +60,16 @@ const runFilter = z.object({
  * A Slurm job folder: `job`, a folder name under the jobs folder beside the store (what the app
  * lists), or `dir`, a path anywhere (what the CLI is given).
  */
+/** Sizes only: the rules of each option are vocabulary/slurm-options.ts's, checked by the handler with field errors. */
+const slurmSubmitOptions = z.object({
+  partition: z.string().max(100).optional(),
+  time: z.string().max(30).optional(),
+  cpusPerTask: z.number().int().min(1).max(4096).optional(),
+  gpus: z.string().max(50).optional(),
+  account: z.string().max(100).optional(),
+  extra: z.array(z.string().max(200)).max(20).optional(),
+});
+
 const slurmJobFields = z.object({
   job: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a job folder name').max(200).optional(),
   dir: z.string().min(1).max(4096).optional(),
@@ -187,17 +197,27 @@ export const contract = {
       name: z.string().max(200).optional(),
       tags: z.array(z.string().max(100)).max(50).optional(),
       sweep: z.array(sweepAxis).max(8).optional(),
-      options: z
-        .object({
-          partition: z.string().max(100).optional(),
-          time: z.string().max(30).optional(),
-          cpusPerTask: z.number().int().min(1).max(4096).optional(),
-          gpus: z.string().max(50).optional(),
-          account: z.string().max(100).optional(),
-          extra: z.array(z.string().max(200)).max(20).optional(),
-        })
-        .optional(),
+      options: slurmSubmitOptions.optional(),
     }),
+  ),
+  /**
+   * Submits a run graph (a study or sweep the caller planned) to Slurm: its job folder at `dir`
+   * (default: a new folder in the jobs folder beside the store), sbatch. What `--slurm` on the CLI uses.
+   */
+  'slurm/submitGraph': method<{ dir: string; jobIds: string[]; tasks: number }>()(
+    z.object({
+      runs: z.array(plannedRun).min(1).max(MAX_GRAPH_RUNS),
+      name: z.string().min(1).max(200),
+      dir: z.string().min(1).max(4096).optional(),
+      options: slurmSubmitOptions.optional(),
+    }),
+  ),
+  /**
+   * On a node, before an RL branch task trains: copies its parent run and the checkpoint it starts
+   * from out of the parent task's store into the task's own (`workbench slurm prepare`).
+   */
+  'slurm/prepareTask': method<{ parentRunId: number; checkpointId: number }>()(
+    z.object({ dir: z.string().min(1).max(4096), task: z.string().min(1).max(4096) }),
   ),
   /** Job folders beside the store, newest first. */
   'slurm/jobs': method<string[]>()(z.object({})),

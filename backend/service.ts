@@ -50,7 +50,7 @@ function pick<K extends MethodName>(handlers: Partial<Handlers>, names: readonly
 /** A service over no store: the file-level methods only. */
 function fileService(options: ServiceOptions): WorkbenchService {
   const hub = new EventHub();
-  const handlers: Partial<Handlers> = { ...fileHandlers(options), ...pick(slurmHandlers(options, null), ['slurm/status', 'slurm/cancel']) };
+  const handlers: Partial<Handlers> = { ...fileHandlers(options), ...pick(slurmHandlers(options, null), ['slurm/status', 'slurm/cancel', 'slurm/submitGraph', 'slurm/prepareTask']) };
   return {
     storePath: options.storePath,
     call: (method, input) => dispatch(handlers, method, input, 'this session opened no store'),

@@ -3,23 +3,31 @@
 // cancel.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../api/contract';
+import { ApiError, type ParsedInput } from '../../api/contract';
 import { expandSweep, sweepToGraph } from '../../api/sweep';
 import { collectJob } from '../../cluster/collect';
 import { createJobFolder, jobsRoot } from '../../cluster/job-folder';
 import { MANIFEST_FILE } from '../../cluster/manifest';
-import { slurmOptionsSchema } from '../../cluster/slurm-options';
+import { slurmOptionsSchema, type SlurmOptions } from '../../vocabulary/slurm-options';
 import { scancel, SlurmError } from '../../cluster/slurm';
 import { readManifest } from '../../cluster/manifest';
 import type { RunStore } from '../../db';
 import { submitJobFolder } from '../../cluster/submit';
+import { prepareBranchTask } from '../../cluster/prepare-task';
 import type { ServiceOptions } from '../context';
 import { listJobFolders, readJobView } from '../slurm-jobs';
+import { validateRunGraph } from '../graph-runner';
 import type { Handlers } from '../dispatch';
 
-type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/jobs' | 'slurm/status' | 'slurm/collect' | 'slurm/cancel'>;
-/** What needs no store: a folder's state as Slurm and the task stores see it, and scancel. */
-export type SlurmFolderHandlers = Pick<Handlers, 'slurm/status' | 'slurm/cancel'>;
+type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/submitGraph' | 'slurm/prepareTask' | 'slurm/jobs' | 'slurm/status' | 'slurm/collect' | 'slurm/cancel'>;
+
+/** The request's options checked against the one schema; a bad one is a field error under `options`. */
+function checkOptions(opts: ParsedInput<'slurm/submit'>['options']): SlurmOptions {
+  const parsed = slurmOptionsSchema.safeParse({ ...opts, extra: opts?.extra ?? [] });
+  if (parsed.success) return parsed.data;
+  const fieldErrors = parsed.error.issues.map((i) => ({ path: `options.${i.path.join('.')}`, message: i.message }));
+  throw new ApiError('bad-request', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
+}
 
 /**
  * `store`: the local store, open for writing (status then collects finished tasks as it goes), or
@@ -50,11 +58,7 @@ export function slurmHandlers(options: ServiceOptions, store: RunStore | null, o
   };
   return {
     'slurm/submit': ({ config, name, tags, sweep, options: opts }) => {
-      const parsedOptions = slurmOptionsSchema.safeParse({ ...opts, extra: opts?.extra ?? [] });
-      if (!parsedOptions.success) {
-        const fieldErrors = parsedOptions.error.issues.map((i) => ({ path: `options.${i.path.join('.')}`, message: i.message }));
-        throw new ApiError('bad-request', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
-      }
+      const options = checkOptions(opts);
       // The same expansion as runs/start: size cap before expanding, path guards, every config validated.
       const expanded = expandSweep(config, sweep ?? []);
       if (!expanded.ok) throw new ApiError(expanded.kind === 'invalid-config' ? 'invalid-config' : 'bad-request', expanded.message, expanded.errors);
@@ -62,11 +66,22 @@ export function slurmHandlers(options: ServiceOptions, store: RunStore | null, o
       const label = (name ?? 'app').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'app';
       const job = `${label}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`;
       const dir = path.join(root, job);
-      createJobFolder({ graph: sweepToGraph(configs, combos, { namePrefix: name, tags: tags ?? [] }), dir, name: label, options: parsedOptions.data });
+      createJobFolder({ graph: sweepToGraph(configs, combos, { namePrefix: name, tags: tags ?? [] }), dir, name: label, options });
       const manifest = slurmErrors(() => submitJobFolder(dir));
       onSubmitted();
       return { job, jobIds: manifest.arrays.map((a) => a.jobId!), tasks: manifest.tasks.length };
     },
+    'slurm/submitGraph': ({ runs, name, dir: asked, options: opts }) => {
+      const options = checkOptions(opts);
+      const graph = validateRunGraph({ runs });
+      const label = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'job';
+      const dir = path.resolve(asked ?? path.join(root, `${label}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`));
+      createJobFolder({ graph, dir, name, options });
+      const manifest = slurmErrors(() => submitJobFolder(dir));
+      onSubmitted();
+      return { dir, jobIds: manifest.arrays.map((a) => a.jobId!), tasks: manifest.tasks.length };
+    },
+    'slurm/prepareTask': ({ dir, task }) => prepareBranchTask(dir, task),
     'slurm/jobs': () => listJobFolders(root),
     'slurm/status': (input) => {
       const { dir, label } = folder(input);

@@ -145,7 +145,7 @@ export async function run(argv: string[]): Promise<number> {
 
   if (args.slurm) {
     try {
-      return submitToSlurm(planStudies(args.studies, ['reproduce', args.scale]).graph, args.name, args.slurm, args.db);
+      return await submitToSlurm(planStudies(args.studies, ['reproduce', args.scale]).graph, args.name, args.slurm, args.db);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       process.stderr.write(`workbench reproduce: ${err.message}\n`);

@@ -2,7 +2,6 @@
 // them; cancel wraps scancel. `slurm prepare` is what a branch task runs on its node first.
 import fs from 'node:fs';
 import type { SlurmJobView } from '../../api/types';
-import { prepareBranchTask } from '../../cluster/prepare-task';
 import { parseFlags, UsageError } from '../args';
 import { defaultStorePath, withStoreSession } from '../service-session';
 import { withStoreErrors } from '../store-args';
@@ -38,7 +37,8 @@ export async function run(argv: string[]): Promise<number> {
     if (!jobDir) throw new UsageError(`slurm ${verb} needs a JOBDIR`);
     if (verb === 'prepare') {
       if (!taskDir) throw new UsageError('slurm prepare needs JOBDIR TASKDIR');
-      const prepared = prepareBranchTask(jobDir, taskDir);
+      // A session over no store: what it writes is the task's own store in the job folder.
+      const prepared = await withStoreSession(values.db ?? defaultStorePath(), 'none', 'workbench slurm prepare', (api) => api.slurm.prepareTask({ dir: jobDir, task: taskDir }));
       process.stderr.write(`prepared ${taskDir}: parent copied as run ${prepared.parentRunId}, checkpoint ${prepared.checkpointId}\n`);
       return 0;
     }

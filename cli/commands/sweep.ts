@@ -139,7 +139,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     try {
-      return submitToSlurm(sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags }), values.name ?? 'sweep', values, values.db ?? defaultStorePath());
+      return await submitToSlurm(sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags }), values.name ?? 'sweep', values, values.db ?? defaultStorePath());
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       process.stderr.write(`workbench sweep: ${err.message}\n`);
