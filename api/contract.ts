@@ -31,6 +31,8 @@ import type { RunMetricPoint } from '../vocabulary/charts/hyperparam';
 
 const runId = z.number().int().positive();
 const runIds = z.array(runId).max(10_000);
+/** `workbench export --runs all` of a large store: the runs list's own bound, not a view's. */
+const exportIds = z.array(runId).max(100_000);
 const metricKeys = z.array(z.string().min(1).max(100)).min(1).max(64);
 const xAxis = z.enum(['step', 'samples', 'wall']);
 const runStatus = z.enum(RUN_STATUSES);
@@ -255,7 +257,7 @@ export const contract = {
 
   'export/runs': method<ExportFile>()(
     // 'runs-csv': one row per run (config columns, last/best per key); 'csv': one row per metric point.
-    z.object({ ids: runIds, format: z.enum(['json', 'csv', 'runs-csv']), checkpoints: z.boolean().optional() }),
+    z.object({ ids: exportIds, format: z.enum(['json', 'csv', 'runs-csv']), checkpoints: z.boolean().optional() }),
   ),
   /** The current page as PDF: the desktop app prints it (printToPDF); browser mode uses the browser's print dialog. */
   'export/pdf': method<ExportFile>()(z.object({ title: z.string().max(200).optional() })),
