@@ -18,7 +18,10 @@ import type {
   RunDetail,
   RunSummary,
   SampleView,
+  SlurmCollectResult,
   SlurmJobView,
+  StoreCheckReport,
+  StoredRunSummary,
   SystemInfo,
 } from './types';
 import { RUN_STATUSES } from '../vocabulary/runs';
@@ -28,6 +31,8 @@ import type { RunMetricPoint } from '../vocabulary/charts/hyperparam';
 
 const runId = z.number().int().positive();
 const runIds = z.array(runId).max(10_000);
+/** `workbench export --runs all` of a large store: the runs list's own bound, not a view's. */
+const exportIds = z.array(runId).max(100_000);
 const metricKeys = z.array(z.string().min(1).max(100)).min(1).max(64);
 const xAxis = z.enum(['step', 'samples', 'wall']);
 const runStatus = z.enum(RUN_STATUSES);
@@ -45,6 +50,34 @@ const sweepAxis = z.object({
   path: configPath,
   values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(100),
 });
+
+const runFilter = z.object({
+  status: z.array(runStatus).optional(),
+  tags: z.array(z.string().max(100)).optional(),
+  text: z.string().max(200).optional(),
+  limit: z.number().int().positive().max(100_000).optional(),
+});
+
+/**
+ * A Slurm job folder: `job`, a folder name under the jobs folder beside the store (what the app
+ * lists), or `dir`, a path anywhere (what the CLI is given).
+ */
+/** Sizes only: the rules of each option are vocabulary/slurm-options.ts's, checked by the handler with field errors. */
+const slurmSubmitOptions = z.object({
+  partition: z.string().max(100).optional(),
+  time: z.string().max(30).optional(),
+  cpusPerTask: z.number().int().min(1).max(4096).optional(),
+  gpus: z.string().max(50).optional(),
+  account: z.string().max(100).optional(),
+  extra: z.array(z.string().max(200)).max(20).optional(),
+});
+
+const slurmJobFields = z.object({
+  job: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a job folder name').max(200).optional(),
+  dir: z.string().min(1).max(4096).optional(),
+});
+const oneJob = (j: { job?: string; dir?: string }) => (j.job === undefined) !== (j.dir === undefined);
+const slurmJob = slurmJobFields.refine(oneJob, { message: 'give exactly one of job or dir', path: ['job'] });
 
 /** The most runs one submitted run graph may hold (a full study is tens). */
 export const MAX_GRAPH_RUNS = 5000;
@@ -85,14 +118,7 @@ export const contract = {
   'presets/list': method<Preset[]>()(z.object({})),
   'config/validate': method<ConfigCheck>()(z.object({ config: configInput })),
 
-  'runs/list': method<RunSummary[]>()(
-    z.object({
-      status: z.array(runStatus).optional(),
-      tags: z.array(z.string().max(100)).optional(),
-      text: z.string().max(200).optional(),
-      limit: z.number().int().positive().max(100_000).optional(),
-    }),
-  ),
+  'runs/list': method<RunSummary[]>()(runFilter),
   'runs/get': method<RunDetail>()(z.object({ id: runId })),
   'runs/start': method<{ runIds: number[] }>()(
     z.object({
@@ -134,6 +160,29 @@ export const contract = {
   ),
   /** The steps that logged samples, newest first: what the samples browser offers. */
   'runs/sampleSteps': method<number[]>()(z.object({ id: runId })),
+  /** Every run id of the store, ascending (what `--runs all` and id ranges are matched against). */
+  'runs/ids': method<number[]>()(z.object({})),
+  /** The store's own run records, unabridged (every field, each key's summary): `workbench list --json`. */
+  'runs/records': method<StoredRunSummary[]>()(runFilter),
+  /**
+   * Adds exported runs under new ids (parent links between them kept): a JSON bundle, or a
+   * long-format metrics CSV with its optional per-run table. Checked whole before anything is
+   * written; `checkOnly` checks and writes nothing (a session that opened no store can do that).
+   */
+  'runs/import': method<{ imported: { from: number; to: number }[] }>()(
+    z
+      .object({
+        /** The file it came from, named in every error. */
+        source: z.string().min(1).max(4096),
+        bundle: z.unknown().optional(),
+        csv: z.object({ text: z.string(), runsText: z.string().nullable(), runsFile: z.string().max(4096) }).optional(),
+        checkOnly: z.boolean().optional(),
+      })
+      .refine((i) => (i.bundle === undefined) !== (i.csv === undefined), { message: 'give exactly one of bundle or csv', path: ['bundle'] }),
+  ),
+
+  /** SQLite's full integrity check and the workbench's own (orphaned rows, dead running runs, crashed imports); changes nothing. */
+  'store/check': method<StoreCheckReport>()(z.object({})),
 
   'metrics/keys': method<string[]>()(z.object({ runIds })),
   'metrics/series': method<MetricSeries[]>()(
@@ -150,22 +199,39 @@ export const contract = {
       name: z.string().max(200).optional(),
       tags: z.array(z.string().max(100)).max(50).optional(),
       sweep: z.array(sweepAxis).max(8).optional(),
-      options: z
-        .object({
-          partition: z.string().max(100).optional(),
-          time: z.string().max(30).optional(),
-          cpusPerTask: z.number().int().min(1).max(4096).optional(),
-          gpus: z.string().max(50).optional(),
-          account: z.string().max(100).optional(),
-          extra: z.array(z.string().max(200)).max(20).optional(),
-        })
-        .optional(),
+      options: slurmSubmitOptions.optional(),
     }),
+  ),
+  /**
+   * Submits a run graph (a study or sweep the caller planned) to Slurm: its job folder at `dir`
+   * (default: a new folder in the jobs folder beside the store), sbatch. What `--slurm` on the CLI uses.
+   */
+  'slurm/submitGraph': method<{ dir: string; jobIds: string[]; tasks: number }>()(
+    z.object({
+      runs: z.array(plannedRun).min(1).max(MAX_GRAPH_RUNS),
+      name: z.string().min(1).max(200),
+      dir: z.string().min(1).max(4096).optional(),
+      options: slurmSubmitOptions.optional(),
+    }),
+  ),
+  /**
+   * On a node, before an RL branch task trains: copies its parent run and the checkpoint it starts
+   * from out of the parent task's store into the task's own (`workbench slurm prepare`).
+   */
+  'slurm/prepareTask': method<{ parentRunId: number; checkpointId: number }>()(
+    z.object({ dir: z.string().min(1).max(4096), task: z.string().min(1).max(4096) }),
   ),
   /** Job folders beside the store, newest first. */
   'slurm/jobs': method<string[]>()(z.object({})),
-  /** A job's tasks with progress from their stores; finished tasks are collected into the store first. */
-  'slurm/status': method<SlurmJobView>()(z.object({ job: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a job folder name').max(200) })),
+  /**
+   * A job's tasks with progress read from their own stores; finished tasks are collected into the
+   * store first unless `collect` is false (a session that opened no store, or only for reading, never collects).
+   */
+  'slurm/status': method<SlurmJobView>()(slurmJobFields.extend({ collect: z.boolean().optional() }).refine(oneJob, { message: 'give exactly one of job or dir', path: ['job'] })),
+  /** Brings the job's finished tasks home into the store (idempotent): what was collected now, before, and what is pending. */
+  'slurm/collect': method<SlurmCollectResult>()(slurmJob),
+  /** scancel every array job of the folder; collecting then brings the tasks home as failed with Slurm's reason. */
+  'slurm/cancel': method<{ jobIds: string[] }>()(slurmJob),
   /** One metric per run at the end, best, end of each phase and (optionally) a step: the metric-vs-hyperparameter figure. */
   'metrics/points': method<RunMetricPoint[]>()(
     z.object({ runIds, key: z.string().min(1).max(100), step: z.number().int().min(0).optional() }),
@@ -191,7 +257,7 @@ export const contract = {
 
   'export/runs': method<ExportFile>()(
     // 'runs-csv': one row per run (config columns, last/best per key); 'csv': one row per metric point.
-    z.object({ ids: runIds, format: z.enum(['json', 'csv', 'runs-csv']), checkpoints: z.boolean().optional() }),
+    z.object({ ids: exportIds, format: z.enum(['json', 'csv', 'runs-csv']), checkpoints: z.boolean().optional() }),
   ),
   /** The current page as PDF: the desktop app prints it (printToPDF); browser mode uses the browser's print dialog. */
   'export/pdf': method<ExportFile>()(z.object({ title: z.string().max(200).optional() })),

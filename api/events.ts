@@ -1,7 +1,7 @@
 // Events the backend pushes to every connected UI (IPC `webContents.send` or SSE).
 // `run/progress` is the trainer's progress report (vocabulary/progress.ts) with the run it is about.
 import type { ProgressReport } from '../vocabulary/progress';
-import type { ExperimentSummary, GraphProgress, QueueState, RunStatus, SampleView } from './types';
+import type { ExperimentSummary, GraphProgress, QueueState, RunStatus, SampleView, SlurmJobView } from './types';
 
 export type WorkbenchEvent =
   | {
@@ -15,6 +15,8 @@ export type WorkbenchEvent =
   | ({ type: 'run/progress'; runId: number } & ProgressReport)
   | { type: 'run/samples'; runId: number; samples: SampleView[] }
   | { type: 'queue/changed'; queue: QueueState }
-  | { type: 'graph/progress'; progress: GraphProgress };
+  | { type: 'graph/progress'; progress: GraphProgress }
+  /** A Slurm job of the jobs folder changed (a task started, progressed, ended or was collected). */
+  | { type: 'slurm/job'; job: SlurmJobView };
 
 export type EventListener = (event: WorkbenchEvent) => void;

@@ -1,9 +1,21 @@
 // Shapes the backend returns. Plain JSON (no Dates, no typed arrays) so that they cross IPC and
 // HTTP unchanged.
 import type { ExperimentConfig } from '../vocabulary/experiment-config';
+import type { CheckReport, StoredRunSummary } from '../vocabulary/run-records';
 import type { CheckpointSummary, GroupSeries, MetricSeries, MetricSummary, Phase, RunDetail, RunProgress, RunStatus, RunSummary, SampleKind, SampleView } from '../vocabulary/runs';
 
 export type { ExperimentConfig };
+export type { StoredRunSummary };
+export type StoreCheckReport = CheckReport;
+
+export interface SlurmCollectResult {
+  /** Newly collected, with their run ids in this store. */
+  collected: { index: number; key: string; runId: number; status: string }[];
+  /** Collected before (nothing added). */
+  already: number;
+  /** Still waiting or running on the cluster. */
+  pending: number;
+}
 export type { CheckpointSummary, GroupSeries, MetricSeries, MetricSummary, Phase, RunDetail, RunProgress, RunStatus, RunSummary, SampleKind, SampleView };
 
 export interface SystemInfo {
@@ -98,7 +110,10 @@ export interface GraphRunRef {
 
 /** A Slurm job folder's tasks as the cluster and their own stores see them (slurm/status). */
 export interface SlurmJobView {
+  /** The folder's name (under the jobs folder) or, asked by `dir`, its path. */
   job: string;
+  /** The name the job was submitted under. */
+  name: string;
   finished: boolean;
   tasks: {
     index: number;
@@ -107,6 +122,8 @@ export interface SlurmJobView {
     slurmId: string | null;
     /** Slurm's state (PENDING, RUNNING, COMPLETED, CANCELLED...) and, for one that ended badly, why. */
     slurmState: string | null;
+    /** The node Slurm runs (ran) it on. */
+    node: string | null;
     reason: string | null;
     runStatus: string | null;
     lastStep: number | null;

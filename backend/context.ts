@@ -24,7 +24,21 @@ export interface ServiceOptions {
   /** Recorded with every run this service claims, e.g. `workbench sweep` (default `workbench <mode>`). */
   claimant?: string;
   appVersion?: string;
+  /**
+   * How the service holds the store: 'write' (default) opens it for writing (creating and
+   * migrating it, marking dead runs interrupted); 'read' opens it read-only and refuses every
+   * method that would write; 'none' opens no store at all, for what works on files alone
+   * (checking a store that may be too damaged to open, checking an import, a Slurm folder's state).
+   */
+  access?: StoreAccess;
+  /**
+   * How often the app reads its Slurm jobs (the folders beside the store) and collects finished
+   * tasks, in ms; 0: never (the CLI). Default 10 s in the app's modes, 0 for 'cli'.
+   */
+  slurmWatchMs?: number;
 }
+
+export type StoreAccess = 'write' | 'read' | 'none';
 
 export interface ServiceContext {
   options: ServiceOptions;

@@ -84,7 +84,7 @@ export class GraphRunner {
 
   submit(input: GraphInput, reuseTag?: string): { graphId: number; runs: GraphRunRef[] } {
     const { store } = this.o;
-    const graph = this.validate(input);
+    const graph = validateRunGraph(input);
     const byKey = new Map(graph.runs.map((r) => [r.key, r]));
     const candidates = new Map<string, number>();
     if (reuseTag) {
@@ -176,31 +176,6 @@ export class GraphRunner {
     const state = this.graphs.get(graphId);
     if (!state) throw new ApiError('not-found', `no run graph with id ${graphId} in this session`);
     return state;
-  }
-
-  /** Configs validated (every error, labelled by run key) and the graph's shape checked, before anything is written. */
-  private validate(input: GraphInput): RunGraph {
-    const problems = checkRunGraph(input as RunGraph);
-    if (problems.length) throw new ApiError('bad-request', `invalid run graph: ${problems.join('; ')}`, problems.map((message) => ({ path: 'runs', message })));
-    const errors: FieldError[] = [];
-    const runs: PlannedRun[] = [];
-    input.runs.forEach((run, i) => {
-      const checked = validateConfig(run.config);
-      if (!checked.ok) for (const e of checked.errors) errors.push({ path: `runs.${i}.config.${e.path}`, message: `${e.message} (in ${run.key})` });
-      else runs.push({ ...run, config: checked.config });
-    });
-    if (errors.length) throw new ApiError('invalid-config', `invalid config: ${errors.map((e) => e.message).join('; ')}`, errors);
-    const byKey = new Map(runs.map((r) => [r.key, r]));
-    runs.forEach((run, i) => {
-      if (!run.branch) return;
-      const parent = byKey.get(run.branch.from)!;
-      if (!checkpointSteps(parent.config.ntp).includes(run.branch.step)) {
-        errors.push({ path: `runs.${i}.branch.step`, message: `run '${run.key}' branches from step ${run.branch.step} of '${parent.key}', which saves NTP checkpoints only at steps ${checkpointSteps(parent.config.ntp).join(', ')}` });
-      }
-      if (!run.config.rl) errors.push({ path: `runs.${i}.config.rl`, message: `branch '${run.key}' has no RL section to run from the checkpoint` });
-    });
-    if (errors.length) throw new ApiError('bad-request', `invalid run graph: ${errors.map((e) => e.message).join('; ')}`, errors);
-    return { runs };
   }
 
   private onStatus(runId: number, status: RunStatus): void {
@@ -328,4 +303,29 @@ export class GraphRunner {
     state.lastEmitted = signature;
     this.o.hub.emit({ type: 'graph/progress', progress });
   }
+}
+
+/** Configs validated (every error, labelled by run key) and the graph's shape checked, before anything is written (here or in a Slurm job folder). */
+export function validateRunGraph(input: GraphInput): RunGraph {
+  const problems = checkRunGraph(input as RunGraph);
+  if (problems.length) throw new ApiError('bad-request', `invalid run graph: ${problems.join('; ')}`, problems.map((message) => ({ path: 'runs', message })));
+  const errors: FieldError[] = [];
+  const runs: PlannedRun[] = [];
+  input.runs.forEach((run, i) => {
+    const checked = validateConfig(run.config);
+    if (!checked.ok) for (const e of checked.errors) errors.push({ path: `runs.${i}.config.${e.path}`, message: `${e.message} (in ${run.key})` });
+    else runs.push({ ...run, config: checked.config });
+  });
+  if (errors.length) throw new ApiError('invalid-config', `invalid config: ${errors.map((e) => e.message).join('; ')}`, errors);
+  const byKey = new Map(runs.map((r) => [r.key, r]));
+  runs.forEach((run, i) => {
+    if (!run.branch) return;
+    const parent = byKey.get(run.branch.from)!;
+    if (!checkpointSteps(parent.config.ntp).includes(run.branch.step)) {
+      errors.push({ path: `runs.${i}.branch.step`, message: `run '${run.key}' branches from step ${run.branch.step} of '${parent.key}', which saves NTP checkpoints only at steps ${checkpointSteps(parent.config.ntp).join(', ')}` });
+    }
+    if (!run.config.rl) errors.push({ path: `runs.${i}.config.rl`, message: `branch '${run.key}' has no RL section to run from the checkpoint` });
+  });
+  if (errors.length) throw new ApiError('bad-request', `invalid run graph: ${errors.map((e) => e.message).join('; ')}`, errors);
+  return { runs };
 }

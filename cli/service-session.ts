@@ -7,11 +7,65 @@ import { createWorkbench, type WorkbenchApi } from '../api/client';
 import type { WorkbenchEvent } from '../api/events';
 import type { GraphProgress, GraphRunRef, PhaseSummary, RunDetail, RunStatus } from '../api/types';
 import type { PlannedRun } from '../vocabulary/run-graph';
-import { createWorkbenchService, type WorkbenchService } from '../backend/service';
+import { createWorkbenchService, type StoreAccess, type WorkbenchService } from '../backend/service';
+import { startServer } from '../backend/http-server';
+import { CoreBudget } from '../backend/core-budget';
 import { formatDuration, ProgressBar } from './progress';
 import { appVersion } from './version';
 
+/** What the commands need of the layers below, through this one door. */
+export { defaultStorePath } from '../backend/service';
+export { StoreError } from '../db';
+
+/** The cores this process's runs share (WORKBENCH_CORES or every core), for reports. */
+export function coreBudgetTotal(): number {
+  return new CoreBudget().total;
+}
+export type { StoreAccess };
+
 type RunStatusEvent = Extract<WorkbenchEvent, { type: 'run/status' }>;
+
+/** A command that trains nothing (list, export, import, check, collect, slurm): the service's client, nothing more. */
+export interface StoreSession {
+  readonly api: WorkbenchApi;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service over `storePath` for a command that trains nothing. 'read' never creates,
+ * migrates or changes the file (and refuses a damaged one); 'none' opens no store (checking a
+ * file, an import, a Slurm folder). The store's own errors (missing, damaged, not writable) are
+ * thrown as they are, naming the file.
+ */
+export async function openStoreSession(storePath: string, access: StoreAccess, command: string): Promise<StoreSession> {
+  const service = await createWorkbenchService({ storePath, mode: 'cli', access, adoptQueued: false, concurrency: 0, claimant: command, appVersion: appVersion() });
+  const api = createWorkbench({ invoke: (method, input) => service.call(method, input), subscribe: (l) => service.subscribe(l) });
+  return { api, close: () => service.close() };
+}
+
+/** `workbench serve`: the app's service over the store, behind the browser-mode HTTP server on 127.0.0.1. */
+export async function startBrowserMode(o: { storePath: string; staticDir: string; port: number; token?: string }): Promise<{ launchUrl: string; storePath: string; close(): Promise<void> }> {
+  const service = await createWorkbenchService({ storePath: o.storePath, mode: 'browser', claimant: 'workbench serve', appVersion: appVersion() });
+  const server = await startServer({ backend: service, staticDir: o.staticDir, port: o.port, token: o.token });
+  return {
+    launchUrl: server.launchUrl,
+    storePath: service.storePath,
+    async close() {
+      await server.close();
+      await service.close();
+    },
+  };
+}
+
+/** Runs `body` with a session and closes it, also when `body` throws. */
+export async function withStoreSession<T>(storePath: string, access: StoreAccess, command: string, body: (api: WorkbenchApi) => Promise<T>): Promise<T> {
+  const session = await openStoreSession(storePath, access, command);
+  try {
+    return await body(session.api);
+  } finally {
+    await session.close();
+  }
+}
 
 export interface SessionOptions {
   storePath: string;
@@ -21,6 +75,8 @@ export interface SessionOptions {
   train: boolean;
   /** Finishes the Ctrl-C message, e.g. "the rest stay queued". */
   whatHappensNext: string;
+  /** Runs trained at once (`--concurrency`); default: as many as the core budget gives a core each. */
+  concurrency?: number;
 }
 
 export interface GraphHooks {
@@ -66,7 +122,7 @@ export class ServiceSession {
       adoptQueued: false,
       claimant: options.command,
       // Each run gets at least one core of the budget; the budget decides how many run at once.
-      concurrency: options.train ? os.availableParallelism() : 0,
+      concurrency: options.train ? (options.concurrency ?? os.availableParallelism()) : 0,
       appVersion: appVersion(),
     });
     return new ServiceSession(service, options);

@@ -1,11 +1,9 @@
 // `--slurm` for sweep and reproduce: the flags that shape the sbatch scripts, and one submit step
-// (job folder, sbatch, a line saying how to follow and collect it).
-import path from 'node:path';
-import { createJobFolder, jobsRoot } from '../cluster/job-folder';
-import { submitJobFolder } from '../cluster/submit';
-import { slurmOptionsSchema, type SlurmOptions } from '../cluster/slurm-options';
+// through the service (job folder, sbatch), with a line saying how to follow and collect it.
+import { slurmOptionsSchema, type SlurmOptions } from '../vocabulary/slurm-options';
 import type { RunGraph } from '../vocabulary/run-graph';
 import { UsageError } from './args';
+import { withStoreSession } from './service-session';
 
 export const SLURM_FLAGS = {
   slurm: { type: 'boolean' },
@@ -40,21 +38,19 @@ export function slurmOptionsFrom(values: SlurmValues): SlurmOptions {
   return parsed.data;
 }
 
-/** Default job folder: `<store dir>/slurm-jobs/<name>-<timestamp>`. */
-export function defaultWorkdir(storePath: string, name: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  return path.join(jobsRoot(storePath), `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}`);
-}
-
-/** Writes the job folder, submits it, prints the job ids on stdout (JSON) and the next steps on stderr. */
-export function submitToSlurm(graph: RunGraph, name: string, values: SlurmValues, storePath: string): number {
+/**
+ * Submits through the service (a session over no store: submitting writes only the job folder),
+ * prints the job ids on stdout (JSON) and the next steps on stderr.
+ */
+export async function submitToSlurm(graph: RunGraph, name: string, values: SlurmValues, storePath: string): Promise<number> {
   const options = slurmOptionsFrom(values);
-  const dir = path.resolve(values.workdir ?? defaultWorkdir(storePath, name));
-  createJobFolder({ graph, dir, name, options });
-  const manifest = submitJobFolder(dir);
-  process.stdout.write(`${JSON.stringify({ jobDir: dir, jobIds: manifest.arrays.map((a) => a.jobId), tasks: manifest.tasks.length })}\n`);
+  const submitted = await withStoreSession(storePath, 'none', 'workbench --slurm', (api) =>
+    api.slurm.submitGraph({ runs: graph.runs, name, options, ...(values.workdir ? { dir: values.workdir } : {}) }),
+  );
+  const { dir, jobIds, tasks } = submitted;
+  process.stdout.write(`${JSON.stringify({ jobDir: dir, jobIds, tasks })}\n`);
   process.stderr.write(
-    `submitted ${manifest.tasks.length} task${manifest.tasks.length === 1 ? '' : 's'} in ${manifest.arrays.length} array job${manifest.arrays.length === 1 ? '' : 's'} (${manifest.arrays.map((a) => a.jobId).join(', ')}); job folder ${dir}\n` +
+    `submitted ${tasks} task${tasks === 1 ? '' : 's'} in ${jobIds.length} array job${jobIds.length === 1 ? '' : 's'} (${jobIds.join(', ')}); job folder ${dir}\n` +
       `follow: workbench slurm status ${dir}\ncollect: workbench collect ${dir} --db ${storePath} [--follow]\n`,
   );
   return 0;

@@ -1,5 +1,6 @@
 // Shared by the run-store commands (list, export, import): run id lists and error handling.
-import { StoreError } from '../db';
+import { ApiError } from '../api/contract';
+import { StoreError } from './service-session';
 import { formatIdRanges } from '../vocabulary/id-list';
 import { UsageError } from './args';
 
@@ -59,7 +60,7 @@ function clipEcho(text: string, max = 60): string {
   return text.length <= max ? `'${text}'` : `'${text.slice(0, max)}…' (${text.length.toLocaleString('en')} characters)`;
 }
 
-/** Runs a command body: usage errors exit 2, store errors (bad file, unknown run) exit 1, both as one line. */
+/** Runs a command body: usage errors exit 2, store and service errors (bad file, unknown run) exit 1, both as one line. */
 export async function withStoreErrors(command: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
@@ -68,7 +69,8 @@ export async function withStoreErrors(command: string, body: () => Promise<numbe
       process.stderr.write(`workbench ${command}: ${err.message}\n(workbench ${command} --help for usage)\n`);
       return 2;
     }
-    if (err instanceof StoreError) {
+    // The store's errors (bad file, unknown run) and the service's refusals: both name what is wrong.
+    if (err instanceof StoreError || err instanceof ApiError) {
       process.stderr.write(`workbench ${command}: ${err.message}\n`);
       return 1;
     }

@@ -12,7 +12,7 @@ import type { RunGraph } from '../vocabulary/run-graph';
 import { slurmOptionsFrom } from '../cli/slurm-submit';
 import { UsageError } from '../cli/args';
 import { createJobFolder } from './job-folder';
-import { studiesToGraphLocal } from './graph-from';
+import { planStudies } from '../paper/study-graph';
 import { readManifest } from './manifest';
 import { expandIndices } from './slurm';
 
@@ -84,7 +84,7 @@ describe('createJobFolder', () => {
   });
 
   it("turns every tiny study into a job folder whose branches start at checkpoints their parents save", () => {
-    const graph = studiesToGraphLocal(getStudies('tiny'), ['reproduce']);
+    const { graph } = planStudies(getStudies('tiny'), ['reproduce']);
     const manifest = createJobFolder({ graph, dir: path.join(dir, 'studies'), name: 'studies', options: { extra: [] } });
     const branches = manifest.tasks.filter((t) => t.branch);
     expect(branches.length).toBeGreaterThan(0);

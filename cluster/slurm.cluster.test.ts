@@ -219,4 +219,36 @@ describe.skipIf(why !== null)('a run graph on a real Slurm cluster', () => {
       await service.close();
     }
   }, 300_000);
+
+  it('while the app is open it watches its Slurm jobs: queued/running with progress from the task store, then collected on its own', async () => {
+    const storePath = path.join(dir, 'watched', 'runs.sqlite');
+    fs.mkdirSync(path.dirname(storePath));
+    const service = await createWorkbenchService({ storePath, mode: 'browser', slurmWatchMs: 300 });
+    const views: SlurmJobView[] = [];
+    const unsubscribe = service.subscribe((e) => {
+      if (e.type === 'slurm/job') views.push(e.job);
+    });
+    try {
+      // Submitted as the CLI submits (`sweep --slurm` into the jobs folder beside the store): the app learns of it from the folder.
+      const submitted = await runCliInProcess(['sweep', '--preset', 'tiny', '--set', 'ntp.steps=12', '--set', 'rl=null', '--grid', 'seed=0', '--db', storePath, '--slurm']);
+      expect(submitted.code, submitted.stderr).toBe(0);
+      const job = path.basename((JSON.parse(submitted.stdout) as { jobDir: string }).jobDir);
+      await waitUntil('the watcher to bring the task home', () => views.at(-1)?.tasks[0]?.phase === 'collected', 240_000);
+      const seen = views.filter((v) => v.job === job).map((v) => v.tasks[0]!);
+      // Pushed while on the cluster (queued or running, with Slurm's state), then home as a run of this store.
+      expect(seen[0]!.phase).toMatch(/^(waiting|running)$/);
+      expect(seen[0]!.slurmState).toMatch(/^(PENDING|RUNNING|COMPLETED)$/);
+      expect(seen.some((t) => t.lastStep !== null && t.totalSteps === 12)).toBe(true);
+      const home = seen.at(-1)!;
+      const runs = (await service.call('runs/list', {})) as Reply<{ id: number; status: string }[]>;
+      expect(runs.ok && runs.data.map((r) => [r.id, r.status])).toEqual([[home.localRunId, 'completed']]);
+      // Settled: nothing more is pushed for it.
+      const count = views.length;
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(views.length).toBe(count);
+    } finally {
+      unsubscribe();
+      await service.close();
+    }
+  }, 300_000);
 });

@@ -6,20 +6,9 @@ import { backupsOf, integrityCheck } from './integrity';
 import { LATEST_VERSION } from './schema';
 import { processAlive } from './store';
 import { parseImportToken } from './transfer';
+import type { CheckFinding, CheckReport } from '../vocabulary/run-records';
 
-export interface CheckFinding {
-  /** 'problem' makes the store unhealthy; 'note' is worth knowing but harmless. */
-  severity: 'problem' | 'note';
-  what: string;
-}
-
-export interface CheckReport {
-  file: string;
-  healthy: boolean;
-  runs: number;
-  findings: CheckFinding[];
-  backups: string[];
-}
+export type { CheckFinding, CheckReport };
 
 function tableExists(db: Database.Database, name: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;

@@ -5,6 +5,7 @@ export { nativeBindingPath } from './native';
 export { StoreError } from './errors';
 export { HEADLINE_KEYS, metricGoal, bestOf } from './summary';
 export { exportBundleSchema, parseBundle } from './bundle';
+export { checkStore } from './check';
 export { csvToBundle, parseCsv } from './csv-import';
 export { LATEST_VERSION } from './schema';
 export type { ExportBundle, ExportedRun } from './bundle';

@@ -1,44 +1,12 @@
 // Shapes the store returns (reader side). Row shapes the trainer writes are in types.ts.
 import type { Phase, RunStatus, SampleRow } from './types';
 import type { KeySummary, XAxis } from './rollup';
+import type { RunRow, StoredRunSummary } from '../vocabulary/run-records';
 
-export type { KeySummary, XAxis };
-
-export interface RunRow {
-  id: number;
-  name: string;
-  status: RunStatus;
-  /** ms since epoch */
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  config: unknown;
-  seed: number;
-  groupKey: string;
-  backend: string | null;
-  backendVersion: string | null;
-  threads: number | null;
-  pid: number | null;
-  host: string | null;
-  parentRunId: number | null;
-  parentCheckpointId: number | null;
-  tags: string[];
-  notes: string;
-  error: string | null;
-  /** Progress as of the last flush: highest step logged, samples seen and seconds since start. */
-  lastStep: number | null;
-  samplesSeen: number | null;
-  wallTime: number | null;
-  /** First step logged in the RL phase (the phase marker), null for NTP-only runs. */
-  rlStartStep: number | null;
-  /** Bumped on every change to the run's row (progress, status, summary flushes). */
-  rev: number;
-}
+export type { KeySummary, XAxis, RunRow };
 
 /** A run with the summaries of some metric keys (listRuns' `summaryKeys`). */
-export interface RunSummary extends RunRow {
-  metrics: Record<string, KeySummary>;
-}
+export type RunSummary = StoredRunSummary;
 
 /** A run with every key's summary and its checkpoints. */
 export interface RunDetail extends RunSummary {

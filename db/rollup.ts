@@ -12,16 +12,9 @@ export const FIELDS = 10;
 const N = 0, SUM = 1, MIN_V = 2, MIN_STEP = 3, MIN_SAMPLES = 4, MIN_WALL = 5;
 const MAX_V = 6, MAX_STEP = 7, MAX_SAMPLES = 8, MAX_WALL = 9;
 
-export interface KeySummary {
-  count: number;
-  firstStep: number;
-  lastStep: number;
-  lastValue: number | null;
-  min: number | null;
-  minStep: number | null;
-  max: number | null;
-  maxStep: number | null;
-}
+import type { KeySummary } from '../vocabulary/run-records';
+
+export type { KeySummary };
 
 export interface Tile {
   level: number;

@@ -1,6 +1,5 @@
 // The per-run CSV table: one row per run with its configuration flattened into `task.p_cot`-style
 // columns and last/best per metric key, so a sweep pivots in pandas or R without the JSON.
-import type { RunStore } from './store';
 import type { RunDetail } from './records';
 import { StoreError } from './errors';
 import { bestOf } from './summary';
@@ -17,7 +16,12 @@ function flatten(value: unknown, prefix: string, out: Map<string, string | numbe
 
 const FIXED = ['run_id', 'run_name', 'status', 'tags', 'parent_run_id', 'backend', 'wall_time', 'seed', 'group_key'] as const;
 
-export function exportRunsCsv(store: RunStore, ids: number[]): string {
+/** What it reads of the store: runs by id (a narrow type, so this module does not import store.ts, which calls it). */
+export interface RunReader {
+  getRun(id: number): RunDetail | undefined;
+}
+
+export function exportRunsCsv(store: RunReader, ids: number[]): string {
   const runs: RunDetail[] = ids.map((id) => {
     const run = store.getRun(id);
     if (!run) throw new StoreError(`no run ${id}`, 'not-found');

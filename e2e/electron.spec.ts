@@ -53,7 +53,7 @@ test.describe('desktop app (Electron)', () => {
       }));
       expect(exposed.require).toBe('undefined');
       expect(exposed.process).toBe('undefined');
-      expect(exposed.domains).toEqual(['config', 'export', 'metrics', 'presets', 'queue', 'runs', 'subscribe', 'system']);
+      expect(exposed.domains).toEqual(['config', 'export', 'graph', 'metrics', 'presets', 'queue', 'runs', 'slurm', 'store', 'subscribe', 'system']);
       await expect(window.getByTestId('backend-status')).toBeVisible();
     } finally {
       await app.close();

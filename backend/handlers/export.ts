@@ -14,7 +14,8 @@ export function exportHandlers(ctx: ServiceContext): ExportHandlers {
   const { store } = ctx;
   const requireIds = (ids: number[]) => {
     if (ids.length === 0) throw new ApiError('bad-request', 'select at least one run to export');
-    const missing = ids.filter((id) => !store.getRun(id));
+    const known = new Set(store.allRunIds());
+    const missing = ids.filter((id) => !known.has(id));
     if (missing.length > 0) throw new ApiError('not-found', `no run with id ${formatIdList(missing)}`);
     return ids;
   };

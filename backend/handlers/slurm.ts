@@ -1,24 +1,53 @@
-// Slurm from the app: submit a run or sweep as a job folder beside the store, list those folders,
-// and read one's status (collecting finished tasks into the store as it goes).
+// Slurm from the app and the CLI: submit a run or sweep as a job folder beside the store, list
+// those folders, read one's status (collecting finished tasks into the store as it goes), collect,
+// cancel.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../api/contract';
-import { expandSweep } from '../../api/sweep';
-import type { SlurmJobView } from '../../api/types';
-import { collectJob, jobStatus } from '../../cluster/collect';
-import { sweepToGraph } from '../../cluster/graph-from';
+import { ApiError, type ParsedInput } from '../../api/contract';
+import { expandSweep, sweepToGraph } from '../../api/sweep';
+import { collectJob } from '../../cluster/collect';
 import { createJobFolder, jobsRoot } from '../../cluster/job-folder';
 import { MANIFEST_FILE } from '../../cluster/manifest';
-import { slurmOptionsSchema } from '../../cluster/slurm-options';
-import { SlurmError } from '../../cluster/slurm';
+import { slurmOptionsSchema, type SlurmOptions } from '../../vocabulary/slurm-options';
+import { scancel, SlurmError } from '../../cluster/slurm';
+import { readManifest } from '../../cluster/manifest';
+import type { RunStore } from '../../db';
 import { submitJobFolder } from '../../cluster/submit';
-import type { ServiceContext } from '../context';
+import { prepareBranchTask } from '../../cluster/prepare-task';
+import type { ServiceOptions } from '../context';
+import { listJobFolders, readJobView } from '../slurm-jobs';
+import { validateRunGraph } from '../graph-runner';
 import type { Handlers } from '../dispatch';
 
-type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/jobs' | 'slurm/status'>;
+type SlurmHandlers = Pick<Handlers, 'slurm/submit' | 'slurm/submitGraph' | 'slurm/prepareTask' | 'slurm/jobs' | 'slurm/status' | 'slurm/collect' | 'slurm/cancel'>;
 
-export function slurmHandlers({ store, options }: ServiceContext): SlurmHandlers {
+/** The request's options checked against the one schema; a bad one is a field error under `options`. */
+function checkOptions(opts: ParsedInput<'slurm/submit'>['options']): SlurmOptions {
+  const parsed = slurmOptionsSchema.safeParse({ ...opts, extra: opts?.extra ?? [] });
+  if (parsed.success) return parsed.data;
+  const fieldErrors = parsed.error.issues.map((i) => ({ path: `options.${i.path.join('.')}`, message: i.message }));
+  throw new ApiError('bad-request', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
+}
+
+/**
+ * `store`: the local store, open for writing (status then collects finished tasks as it goes), or
+ * read-only or absent (status only reads).
+ */
+export function slurmHandlers(options: ServiceOptions, store: RunStore | null, onSubmitted: () => void = () => undefined): SlurmHandlers {
   const root = jobsRoot(options.storePath);
+  const writable = store !== null && (options.access ?? 'write') === 'write';
+  /** The folder a request names: by name under the jobs folder, or by path. */
+  const folder = ({ job, dir }: { job?: string; dir?: string }): { dir: string; label: string } => {
+    const found = dir !== undefined ? { dir: path.resolve(dir), label: dir } : { dir: path.join(root, job!), label: job! };
+    if (!fs.existsSync(path.join(found.dir, MANIFEST_FILE))) {
+      throw new ApiError('not-found', dir !== undefined ? `${dir} is not a Slurm job folder (no ${MANIFEST_FILE} in it)` : `no Slurm job '${job}' in ${root}`);
+    }
+    return found;
+  };
+  const requireWritable = (method: string): RunStore => {
+    if (!writable || !store) throw new ApiError('unavailable', `${method}: this session opened the store only for reading`);
+    return store;
+  };
   const slurmErrors = <T>(body: () => T): T => {
     try {
       return body();
@@ -29,11 +58,7 @@ export function slurmHandlers({ store, options }: ServiceContext): SlurmHandlers
   };
   return {
     'slurm/submit': ({ config, name, tags, sweep, options: opts }) => {
-      const parsedOptions = slurmOptionsSchema.safeParse({ ...opts, extra: opts?.extra ?? [] });
-      if (!parsedOptions.success) {
-        const fieldErrors = parsedOptions.error.issues.map((i) => ({ path: `options.${i.path.join('.')}`, message: i.message }));
-        throw new ApiError('bad-request', fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; '), fieldErrors);
-      }
+      const options = checkOptions(opts);
       // The same expansion as runs/start: size cap before expanding, path guards, every config validated.
       const expanded = expandSweep(config, sweep ?? []);
       if (!expanded.ok) throw new ApiError(expanded.kind === 'invalid-config' ? 'invalid-config' : 'bad-request', expanded.message, expanded.errors);
@@ -41,34 +66,37 @@ export function slurmHandlers({ store, options }: ServiceContext): SlurmHandlers
       const label = (name ?? 'app').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'app';
       const job = `${label}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${Math.random().toString(36).slice(2, 6)}`;
       const dir = path.join(root, job);
-      const values = combos.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])));
-      createJobFolder({ graph: sweepToGraph(configs, values, name ?? '', tags ?? []), dir, name: label, options: parsedOptions.data });
+      createJobFolder({ graph: sweepToGraph(configs, combos, { namePrefix: name, tags: tags ?? [] }), dir, name: label, options });
       const manifest = slurmErrors(() => submitJobFolder(dir));
+      onSubmitted();
       return { job, jobIds: manifest.arrays.map((a) => a.jobId!), tasks: manifest.tasks.length };
     },
-    'slurm/jobs': () => {
-      if (!fs.existsSync(root)) return [];
-      return fs.readdirSync(root)
-        .filter((d) => fs.existsSync(path.join(root, d, MANIFEST_FILE)))
-        .sort((a, b) => fs.statSync(path.join(root, b)).mtimeMs - fs.statSync(path.join(root, a)).mtimeMs);
+    'slurm/submitGraph': ({ runs, name, dir: asked, options: opts }) => {
+      const options = checkOptions(opts);
+      const graph = validateRunGraph({ runs });
+      const label = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'job';
+      const dir = path.resolve(asked ?? path.join(root, `${label}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`));
+      createJobFolder({ graph, dir, name, options });
+      const manifest = slurmErrors(() => submitJobFolder(dir));
+      onSubmitted();
+      return { dir, jobIds: manifest.arrays.map((a) => a.jobId!), tasks: manifest.tasks.length };
     },
-    'slurm/status': ({ job }) => {
-      const dir = path.join(root, job);
-      if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) throw new ApiError('not-found', `no Slurm job '${job}' in ${root}`);
-      return slurmErrors((): SlurmJobView => {
-        collectJob(dir, store);
-        const status = jobStatus(dir, store);
-        return {
-          job,
-          finished: status.finished,
-          tasks: status.tasks.map((t) => ({
-            index: t.index, key: t.key, name: t.name, slurmId: t.slurmId,
-            slurmState: t.slurm?.state ?? null, reason: t.phase === 'failed' ? (t.slurm?.reason ?? null) : null,
-            runStatus: t.run?.status ?? null, lastStep: t.run?.lastStep ?? null, totalSteps: t.run?.totalSteps ?? null,
-            localRunId: t.localRunId, phase: t.phase,
-          })),
-        };
-      });
+    'slurm/prepareTask': ({ dir, task }) => prepareBranchTask(dir, task),
+    'slurm/jobs': () => listJobFolders(root),
+    'slurm/status': (input) => {
+      const { dir, label } = folder(input);
+      return slurmErrors(() => readJobView(dir, label, store, writable && input.collect !== false ? store : null));
+    },
+    'slurm/collect': (input) => {
+      const local = requireWritable('slurm/collect');
+      const { dir } = folder(input);
+      return slurmErrors(() => collectJob(dir, local));
+    },
+    'slurm/cancel': (input) => {
+      const { dir } = folder(input);
+      const jobIds = readManifest(dir).arrays.map((a) => a.jobId).filter((id): id is string => id !== null);
+      slurmErrors(() => scancel(jobIds));
+      return { jobIds };
     },
   } satisfies SlurmHandlers;
 }

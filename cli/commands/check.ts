@@ -1,6 +1,5 @@
 // `workbench check`: is the store sound? Reads only; exits 0 only when nothing is wrong.
-import { defaultStorePath } from '../../db';
-import { checkStore } from '../../db/check';
+import { defaultStorePath, withStoreSession } from '../service-session';
 import { parseFlags } from '../args';
 import { withStoreErrors } from '../store-args';
 
@@ -23,7 +22,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    const report = checkStore(values.db ?? defaultStorePath());
+    // A session that opens no store: the file may be too damaged to open, and reporting that is the point.
+    const report = await withStoreSession(values.db ?? defaultStorePath(), 'none', 'workbench check', (api) => api.store.check({}));
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       const lines = [`${report.file}: ${report.healthy ? 'healthy' : 'PROBLEMS FOUND'} (${report.runs} runs)`];

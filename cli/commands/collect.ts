@@ -1,8 +1,8 @@
 // `workbench collect JOBDIR [--follow]`: brings a Slurm job folder's finished tasks home into the
 // store; again and again without adding anything twice.
-import { collectJob, jobStatus } from '../../cluster/collect';
-import { defaultStorePath, openStore } from '../../db';
+import type { SlurmCollectResult } from '../../api/types';
 import { parseFlags, UsageError } from '../args';
+import { defaultStorePath, withStoreSession } from '../service-session';
 import { withStoreErrors } from '../store-args';
 import { formatTask } from './slurm';
 
@@ -37,16 +37,16 @@ export async function run(argv: string[]): Promise<number> {
     const every = Number(values.every ?? 10);
     if (!(every > 0)) throw new UsageError(`--every takes seconds > 0, got '${values.every}'`);
     const jobDir = positionals[0]!;
-    const store = openStore(values.db ?? defaultStorePath());
-    try {
-      const all: ReturnType<typeof collectJob>['collected'] = [];
-      let result = collectJob(jobDir, store);
+    return withStoreSession(values.db ?? defaultStorePath(), 'write', 'workbench collect', async (api) => {
+      const all: SlurmCollectResult['collected'] = [];
+      let result = await api.slurm.collect({ dir: jobDir });
       const already = result.already;
       all.push(...result.collected);
       while (values.follow && result.pending > 0) {
-        process.stderr.write(`${jobStatus(jobDir, store).tasks.filter((t) => t.phase !== 'collected').map(formatTask).join('\n')}\n`);
+        const status = await api.slurm.status({ dir: jobDir, collect: false });
+        process.stderr.write(`${status.tasks.filter((t) => t.phase !== 'collected').map(formatTask).join('\n')}\n`);
         await new Promise((r) => setTimeout(r, every * 1000));
-        result = collectJob(jobDir, store);
+        result = await api.slurm.collect({ dir: jobDir });
         all.push(...result.collected);
       }
       const line = { collected: all, already, pending: result.pending };
@@ -54,8 +54,6 @@ export async function run(argv: string[]): Promise<number> {
       for (const c of all) process.stderr.write(`collected task ${c.index} (${c.key}) as run ${c.runId}: ${c.status}\n`);
       if (all.some((c) => c.status !== 'completed')) return 1;
       return result.pending > 0 ? 3 : 0;
-    } finally {
-      store.close();
-    }
+    });
   });
 }

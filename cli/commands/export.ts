@@ -1,10 +1,9 @@
 // `workbench export`: selected runs as JSON (re-importable), long-format CSV, or an HTML report.
 import fs from 'node:fs';
-import { defaultStorePath, openStore, StoreError } from '../../db';
 import { parseFlags, UsageError } from '../args';
 import { parseRunIds, selectRunIds, withStoreErrors } from '../store-args';
-import { appVersion } from '../version';
 import { checkOutputPath, writeFileAtomic } from '../output-file';
+import { defaultStorePath, StoreError, withStoreSession } from '../service-session';
 
 export const summary = 'export runs as JSON (importable), CSV (long format) or an HTML report';
 
@@ -28,17 +27,6 @@ const HELP = `usage: workbench export --runs IDS|all --format json|csv|html --ou
   --checkpoints    json only: include checkpoint weights (base64; can be large)
   --keys K1,K2     html only: metrics to chart (default: accuracy, length, long share, loss, reward)
 `;
-
-async function renderHtml(store: ReturnType<typeof openStore>, ids: number[], keys: string[] | undefined): Promise<string | null> {
-  let mod: { buildComparisonReport?: (s: typeof store, ids: number[], o: { keys?: string[]; appVersion: string }) => Promise<string> };
-  try {
-    mod = await import('../../backend/report');
-  } catch {
-    return null;
-  }
-  if (typeof mod.buildComparisonReport !== 'function') return null;
-  return mod.buildComparisonReport(store, ids, { keys, appVersion: appVersion() });
-}
 
 export async function run(argv: string[]): Promise<number> {
   return withStoreErrors('export', async () => {
@@ -70,39 +58,30 @@ export async function run(argv: string[]): Promise<number> {
     const runsTable = format === 'csv' && values.out !== '-' ? runsTablePath(values.out) : undefined;
     for (const out of [values.out, runsTable]) if (out && out !== '-') checkOutputPath(out, { storePath: file, force: values.force });
     if (!fs.existsSync(file)) throw new StoreError(`no run store at ${file}`, 'not-found');
-    const store = openStore(file, { readonly: true, integrity: 'quick' });
-    try {
-      const existing = store.allRunIds();
+    const out = values.out;
+    return withStoreSession(file, 'read', 'workbench export', async (api) => {
+      const existing = await api.runs.ids({});
       const { ids, missing } = wanted ? selectRunIds(wanted, existing) : { ids: existing, missing: '' };
       if (missing) throw new StoreError(`no run ${missing} in ${file}`, 'not-found');
       if (ids.length === 0) throw new StoreError(`no runs in ${file}`, 'not-found');
 
       let text: string;
-      if (format === 'json') text = `${JSON.stringify(store.exportRuns(ids, { checkpoints: values.checkpoints ?? false }))}\n`;
-      else if (format === 'csv') text = store.exportCsv(ids);
+      if (format === 'json') text = `${(await api.export.runs({ ids, format: 'json', checkpoints: values.checkpoints ?? false })).content}\n`;
+      else if (format === 'csv') text = (await api.export.runs({ ids, format: 'csv' })).content;
+      else text = (await api.export.report({ ids, keys: values.keys?.split(',').map((k) => k.trim()).filter(Boolean) })).content;
+      if (out === '-') process.stdout.write(text);
       else {
-        const html = await renderHtml(store, ids, values.keys?.split(',').map((k) => k.trim()).filter(Boolean));
-        if (html === null) {
-          process.stderr.write('workbench export: the HTML report is not available yet in this build; use --format json or csv\n');
-          return 2;
-        }
-        text = html;
-      }
-      if (values.out === '-') process.stdout.write(text);
-      else {
-        checkOutputPath(values.out, { storePath: file, force: values.force });
+        checkOutputPath(out, { storePath: file, force: values.force });
         if (runsTable) {
           checkOutputPath(runsTable, { storePath: file, force: values.force });
-          writeFileAtomic(runsTable, store.exportRunsCsv(ids), { force: values.force });
+          writeFileAtomic(runsTable, (await api.export.runs({ ids, format: 'runs-csv' })).content, { force: values.force });
           process.stderr.write(`wrote the per-run table to ${runsTable}\n`);
         }
-        writeFileAtomic(values.out, text, { force: values.force });
-        process.stderr.write(`exported ${ids.length} run${ids.length === 1 ? '' : 's'} as ${format} to ${values.out} (${Buffer.byteLength(text).toLocaleString('en')} bytes)\n`);
+        writeFileAtomic(out, text, { force: values.force });
+        process.stderr.write(`exported ${ids.length} run${ids.length === 1 ? '' : 's'} as ${format} to ${out} (${Buffer.byteLength(text).toLocaleString('en')} bytes)\n`);
       }
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   });
 }
 

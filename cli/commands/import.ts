@@ -2,8 +2,9 @@
 // under new ids; nothing already here is overwritten.
 import fs from 'node:fs';
 import path from 'node:path';
-import { csvToBundle, defaultStorePath, openStore, parseBundle, type RunStore } from '../../db';
+import type { Input } from '../../api/contract';
 import { parseFlags, UsageError } from '../args';
+import { defaultStorePath, openStoreSession, withStoreSession, type StoreSession } from '../service-session';
 import { withStoreErrors } from '../store-args';
 
 export const summary = 'import runs from a JSON export or a long-format CSV into the store, under new ids';
@@ -43,46 +44,44 @@ export async function run(argv: string[]): Promise<number> {
         throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
       }
     };
-    let bundle: unknown;
+    let request: Input<'runs/import'>;
     if (source.toLowerCase().endsWith('.csv')) {
       if (source.toLowerCase().endsWith('.runs.csv')) throw new UsageError(`${source} is a per-run table: import the metrics CSV beside it (it reads this one)`);
       const sibling = source.replace(/\.csv$/i, '.runs.csv');
       const runsFile = values['runs-csv'] ?? (fs.existsSync(sibling) ? sibling : null);
-      bundle = csvToBundle(read(source), source, runsFile ? read(runsFile) : null, runsFile ?? '');
+      request = { source, csv: { text: read(source), runsText: runsFile ? read(runsFile) : null, runsFile: runsFile ?? '' } };
     } else {
       if (values['runs-csv']) throw new UsageError('--runs-csv goes with a CSV import');
       try {
-        bundle = JSON.parse(read(source));
+        request = { source, bundle: JSON.parse(read(source)) };
       } catch (err) {
         if (err instanceof UsageError) throw err;
         throw new UsageError(`${source} is not JSON (${err instanceof Error ? err.message : String(err)}); a CSV import needs a .csv name`);
       }
     }
-    // Checked whole before the store is even opened: a bad bundle creates and changes nothing.
-    const checked = parseBundle(bundle, source === '-' ? 'stdin' : source);
     const file = values.db ?? defaultStorePath();
+    // Checked whole before the store is even opened (a session over no store): a bad bundle creates and changes nothing.
+    await withStoreSession(file, 'none', 'workbench import', (api) => api.runs.import({ ...request, checkOnly: true }));
     const created = createdPaths(file);
-    let store: RunStore | undefined;
+    let session: StoreSession | undefined;
     try {
-      store = openStore(file);
-      const oldIds = checked.runs.map((r) => r.id);
-      const newIds = store.importBundle(checked);
-      const pairs = newIds.map((to, i) => ({ from: oldIds[i], to }));
+      session = await openStoreSession(file, 'write', 'workbench import');
+      const { imported: pairs } = await session.api.runs.import(request);
       if (values.json) process.stdout.write(`${JSON.stringify({ imported: pairs })}\n`);
       else {
         process.stdout.write(
-          `imported ${newIds.length} run${newIds.length === 1 ? '' : 's'} into ${file}: ${pairs.map((p) => `${p.from} -> ${p.to}`).join(', ')}\n`,
+          `imported ${pairs.length} run${pairs.length === 1 ? '' : 's'} into ${file}: ${pairs.map((p) => `${p.from} -> ${p.to}`).join(', ')}\n`,
         );
       }
       return 0;
     } catch (err) {
       // A failed import into a store it had to create leaves no store (nor folders) behind.
-      store?.close();
-      store = undefined;
+      await session?.close();
+      session = undefined;
       removeCreated(created);
       throw err;
     } finally {
-      store?.close();
+      await session?.close();
     }
   });
 }

@@ -1,6 +1,7 @@
 // `workbench list`: the runs in a store with status, progress and headline metrics.
 import fs from 'node:fs';
-import { defaultStorePath, openStore, StoreError, type RunStore, type RunSummary } from '../../db';
+import type { StoredRunSummary as RunSummary } from '../../api/types';
+import { defaultStorePath, openStoreSession, StoreError, type StoreSession } from '../service-session';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { RUN_STATUSES as STATUSES, type RunStatus } from '../../vocabulary/runs';
 import { parseFlags, UsageError } from '../args';
@@ -78,9 +79,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     // Listing only reads: it never creates, migrates or marks runs (a write open does those),
     // and it refuses a damaged file rather than show what a broken page says.
-    let store: RunStore;
+    let session: StoreSession;
     try {
-      store = openStore(file, { readonly: true, integrity: 'quick' });
+      session = await openStoreSession(file, 'read', 'workbench list');
     } catch (err) {
       if (!(err instanceof StoreError && err.code === 'empty')) throw err;
       if (values.json) process.stdout.write('[]\n');
@@ -88,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     try {
-      const runs = store.listRuns({ status: status as RunStatus[], tags: values.tag, text: values.search, limit });
+      const runs = await session.api.runs.records({ status: status as RunStatus[], tags: values.tag, text: values.search, limit });
       if (values.json) {
         process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
       } else if (runs.length === 0) {
@@ -98,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       return 0;
     } finally {
-      store.close();
+      await session.close();
     }
   });
 }

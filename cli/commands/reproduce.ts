@@ -4,17 +4,15 @@
 // numbers, writes one self-contained HTML report and prints the claim table.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CoreBudget } from '../../backend/core-budget';
 import type { WorkbenchApi } from '../../api/client';
-import { defaultStorePath } from '../../backend/service';
 import { evaluateClaim, starRoundsOf, type RunMeasurement } from '../../paper/claims';
 import { longestResponse, type ExperimentConfig } from '../../vocabulary/experiment-config';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { getStudies, PAPER_STUDIES, PUBLIC_SCALES, STUDY_NAMES, type Study, type StudyScale } from '../../paper/studies';
 import { planStudies, studyRunKey } from '../../paper/study-graph';
-import { parseFlags, UsageError } from '../args';
+import { parseConcurrency, parseFlags, UsageError, MAX_CONCURRENCY } from '../args';
 import { formatDuration } from '../progress';
-import { ServiceSession } from '../service-session';
+import { coreBudgetTotal, defaultStorePath, ServiceSession } from '../service-session';
 import { buildReproduceReport, claimTableMarkdown, reproduceJson, type ReproduceStamps, type StudyOutcome } from '../reproduce-report';
 import { gitCommit } from '../version';
 import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
@@ -47,6 +45,8 @@ ${STUDY_NAMES.map((n) => `  ${n}`).join('\n')}
   --json           print one JSON document on stdout instead of the Markdown table: the studies,
                    each claim with its numbers per seed and aggregated, the verdicts, and the
                    stamps (commit, backends, cores, wall time, seeds)
+  --concurrency N  at most N runs train at once (1: one after the other, each with every core;
+                   default: as many as the core budget gives a core each), 1 to ${MAX_CONCURRENCY}
   --fresh          train every run anew instead of reusing completed runs of earlier reproduce
                    commands with the same config (the default reuses them, and resumes stopped
                    or interrupted ones: with nothing missing this rebuilds the report)
@@ -63,6 +63,7 @@ const FLAGS = {
   tiny: { type: 'boolean' },
   reuse: { type: 'boolean' },
   seeds: { type: 'string' },
+  concurrency: { type: 'string' },
   db: { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -78,6 +79,8 @@ interface Args {
   studies: Study[];
   scale: StudyScale;
   seeds: number;
+  /** Runs at once; undefined: the session's default. */
+  concurrency: number | undefined;
   db: string;
   out: string;
 }
@@ -96,6 +99,8 @@ function parseArgs(argv: string[]): Args | 'help' {
     seedCount = Number(values.seeds);
     if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 100) throw new UsageError(`--seeds takes an integer in [1,100], got '${values.seeds}'`);
   }
+  const concurrency = parseConcurrency(values.concurrency);
+  if (concurrency !== undefined && values.slurm) throw new UsageError('--concurrency is for runs trained here; Slurm runs every task as the cluster schedules it');
   const studies = getStudies(scale, seedCount).filter((s) => (name === 'all' ? (PAPER_STUDIES as readonly string[]).includes(s.name) : s.name === name));
   const suffix = scale === 'standard' ? '' : `-${scale}`;
   if (values.fresh && values.reuse) throw new UsageError('give --fresh or --reuse, not both');
@@ -107,6 +112,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     studies,
     scale,
     seeds: studies[0]?.runs[0]?.seeds.length ?? 1,
+    concurrency,
     db: values.db ?? defaultStorePath(),
     out: resolve(values.out ?? `reproduce-${name}${suffix}.html`),
   };
@@ -169,7 +175,7 @@ export async function run(argv: string[]): Promise<number> {
 
   if (args.slurm) {
     try {
-      return submitToSlurm(planStudies(args.studies, ['reproduce', args.scale]).graph, args.name, args.slurm, args.db);
+      return await submitToSlurm(planStudies(args.studies, ['reproduce', args.scale]).graph, args.name, args.slurm, args.db);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       process.stderr.write(`workbench reproduce: ${err.message}\n`);
@@ -179,7 +185,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const started = Date.now();
   const { graph, keyOf } = planStudies(args.studies, ['reproduce', args.scale]);
-  const session = await ServiceSession.open({ storePath: args.db, command: 'workbench reproduce', train: true, whatHappensNext: 'the rest stay queued; rerun the same command to continue' });
+  const session = await ServiceSession.open({ storePath: args.db, command: 'workbench reproduce', train: true, concurrency: args.concurrency, whatHappensNext: 'the rest stay queued; rerun the same command to continue' });
   const api = session.api;
   const total = graph.runs.length;
   const position = new Map(graph.runs.map((r, i) => [r.key, i + 1]));
@@ -262,7 +268,7 @@ export async function run(argv: string[]): Promise<number> {
       backends: [...backends].sort(),
       threads: [...threads].sort((a, b) => a - b),
       cpus: info.cpus,
-      coreBudget: new CoreBudget().total,
+      coreBudget: coreBudgetTotal(),
       wallSeconds,
       trainingSeconds,
       seeds: [...new Set(args.studies.flatMap((s) => s.runs.flatMap((r) => r.seeds)))].sort((a, b) => a - b),

@@ -1,12 +1,11 @@
 // `workbench run`: one experiment, headless, with a progress bar on stderr and one JSON summary
 // line on stdout.
-import { defaultStorePath } from '../../backend/service';
 import { defaultRunName } from '../../vocabulary/run-names';
 import { validateConfig } from '../../vocabulary/experiment-config';
 import { parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { configFieldsHelp } from '../config-help';
-import { ServiceSession } from '../service-session';
+import { defaultStorePath, ServiceSession } from '../service-session';
 
 export const summary = 'run one experiment (NTP, then RL) and print a JSON summary';
 

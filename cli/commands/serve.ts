@@ -2,11 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultStorePath } from '../../backend/service';
-import { createWorkbenchService } from '../../backend/service';
-import { startServer } from '../../backend/http-server';
 import { parseFlags } from '../args';
-import { appVersion } from '../version';
+import { defaultStorePath, startBrowserMode } from '../service-session';
 
 export const summary = 'serve the workbench UI in a browser on 127.0.0.1 (prints the URL with its token)';
 
@@ -30,16 +27,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(join(STATIC_DIR, 'index.html'))) {
     process.stderr.write(`note: the UI is not built yet (${STATIC_DIR}); run \`npm run build:renderer\`\n`);
   }
-  const service = await createWorkbenchService({ storePath: values.db ?? defaultStorePath(), mode: 'browser', claimant: 'workbench serve', appVersion: appVersion() });
-  const server = await startServer({ backend: service, staticDir: STATIC_DIR, port, token: process.env.WORKBENCH_TOKEN });
+  const server = await startBrowserMode({ storePath: values.db ?? defaultStorePath(), staticDir: STATIC_DIR, port, token: process.env.WORKBENCH_TOKEN });
   process.stdout.write(`Workbench (browser mode) at ${server.launchUrl}\n`);
-  process.stderr.write(`store: ${service.storePath}\n`);
+  process.stderr.write(`store: ${server.storePath}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
   await server.close();
-  await service.close();
   return 0;
 }

@@ -97,4 +97,17 @@ describe('workbench list / export / import', () => {
     fs.writeFileSync(notExport, '{"hello": 1}');
     expect((await workbench('import', notExport, '--db', path.join(dir, 'other2.sqlite'))).code).toBe(1);
   });
+
+  it('exports every run of a store larger than one view may select (more than 10,000)', async () => {
+    const big = path.join(dir, 'big.sqlite');
+    const store = openStore(big);
+    store.db.transaction(() => {
+      for (let i = 0; i < 10_050; i++) store.createRun({ name: `r${i}`, config: null, seed: 0, groupKey: 'g' });
+    })();
+    store.close();
+    const out = path.join(dir, 'big.runs.csv');
+    const r = await workbench('export', '--db', big, '--runs', 'all', '--format', 'csv', '--out', path.join(dir, 'big.csv'));
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('exported 10050 runs as csv')]);
+    expect(fs.readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(10_051);
+  }, 60_000);
 });

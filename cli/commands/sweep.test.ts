@@ -108,4 +108,30 @@ describe('workbench sweep', () => {
     expect(lines.map((l) => l.status)).toEqual(['completed', 'completed']);
     expect(lines.every((l) => l.ntp !== null && l.rl === null)).toBe(true);
   }, 90_000);
+
+  it('--concurrency 1 trains the runs one after the other', async () => {
+    const r = await workbench('sweep', '--preset', 'tiny', '--db', db, '--grid', 'task.p_cot=0.2,0.5', '--set', 'ntp.steps=4', '--set', 'rl=null', '--set', 'ntp.evalEvery=0', '--set', 'eval.heldOut=8', '--run', '--concurrency', '1');
+    expect(r.code, r.stderr).toBe(0);
+    const store = openStore(db, { readonly: true });
+    try {
+      const [first, second] = store.listRuns({ order: 'id-asc' });
+      expect([first!.status, second!.status]).toEqual(['completed', 'completed']);
+      // The second was started only once the first had finished.
+      expect(second!.startedAt!).toBeGreaterThanOrEqual(first!.finishedAt!);
+    } finally {
+      store.close();
+    }
+  }, 90_000);
+
+  it('refuses a --concurrency that is not a whole number from 1 to 64, or one without --run, queuing nothing', async () => {
+    for (const bad of ['0', '65', '2.5', 'two', '-1']) {
+      const r = await workbench('sweep', '--preset', 'tiny', '--db', db, '--grid', 'seed=0,1', '--run', `--concurrency=${bad}`);
+      expect([r.code, r.stderr.trim()], bad).toEqual([2, `workbench sweep: --concurrency: runs at once must be a whole number from 1 to 64, got '${bad}'`]);
+    }
+    const queued = await workbench('sweep', '--preset', 'tiny', '--db', db, '--grid', 'seed=0,1', '--concurrency', '2');
+    expect([queued.code, queued.stderr.trim()]).toEqual([2, 'workbench sweep: --concurrency goes with --run (without it nothing trains here)']);
+    const reproduce = await workbench('reproduce', 'threshold', '--tiny', '--db', db, '--concurrency', '0');
+    expect([reproduce.code, reproduce.stderr]).toEqual([2, expect.stringContaining("--concurrency: runs at once must be a whole number from 1 to 64, got '0'")]);
+    expect(fs.existsSync(db)).toBe(false);
+  });
 });

@@ -1,15 +1,14 @@
 // `workbench sweep`: queues the cross product of a grid of config values as runs in the store;
 // with --run it also executes them, one after another, headless. Every combination is validated
 // before any run is created, so one bad value queues nothing.
-import { defaultStorePath } from '../../backend/service';
 import { crossProduct, expandSweep, sweepToGraph, type SweepAxis, type SweepValue } from '../../api/sweep';
 import type { ExperimentConfig } from '../../vocabulary/experiment-config';
-import { parseFlags, UsageError } from '../args';
+import { MAX_CONCURRENCY, parseConcurrency, parseFlags, UsageError } from '../args';
 import { loadExperimentInput } from '../experiment-input';
 import { parseSetValue } from '../set-value';
 import { configFieldsHelp } from '../config-help';
 import { formatDuration } from '../progress';
-import { measuredSummaries, ServiceSession } from '../service-session';
+import { defaultStorePath, measuredSummaries, ServiceSession } from '../service-session';
 import { SLURM_FLAGS, SLURM_HELP, submitToSlurm } from '../slurm-submit';
 
 export const summary = 'queue (and with --run, execute) the cross product of a grid of config values';
@@ -40,6 +39,8 @@ arguments or an invalid combination, 130 when stopped with Ctrl-C.
   --reuse              with --run: use this store's sweep runs with the same config instead of new
                        ones (completed ones as they are, stopped or interrupted ones resumed), so a
                        stopped sweep continues when the same command runs again
+  --concurrency N      with --run: at most N runs train at once (1: one after the other, each with
+                       every core; default: as many as the core budget gives a core each), 1 to ${MAX_CONCURRENCY}
 ${SLURM_HELP}
 Config fields (dotted paths):
 `;
@@ -54,6 +55,7 @@ const FLAGS = {
   tag: { type: 'string', multiple: true },
   run: { type: 'boolean' },
   reuse: { type: 'boolean' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...SLURM_FLAGS,
 } as const;
@@ -113,12 +115,15 @@ export function planSweep(base: object, axes: readonly SweepAxis[]): SweepPlan {
 export async function run(argv: string[]): Promise<number> {
   let values: ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
   let plan: SweepPlan;
+  let concurrency: number | undefined;
   try {
     values = parseFlags(argv, FLAGS).values;
     if (values.help) {
       process.stdout.write(`${HELP}${configFieldsHelp()}\n`);
       return 0;
     }
+    concurrency = parseConcurrency(values.concurrency);
+    if (concurrency !== undefined && !values.run) throw new UsageError('--concurrency goes with --run (without it nothing trains here)');
     if (!values.grid?.length) throw new UsageError('give at least one --grid KEY=V1,V2');
     plan = planSweep(loadExperimentInput(values), values.grid.map(parseGrid));
   } catch (err) {
@@ -134,14 +139,14 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     try {
-      return submitToSlurm(sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags }), values.name ?? 'sweep', values, values.db ?? defaultStorePath());
+      return await submitToSlurm(sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags }), values.name ?? 'sweep', values, values.db ?? defaultStorePath());
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       process.stderr.write(`workbench sweep: ${err.message}\n`);
       return 2;
     }
   }
-  const session = await ServiceSession.open({ storePath: values.db ?? defaultStorePath(), command: 'workbench sweep', train: values.run ?? false, whatHappensNext: 'the rest stay queued (rerun with --reuse to continue)' });
+  const session = await ServiceSession.open({ storePath: values.db ?? defaultStorePath(), command: 'workbench sweep', train: values.run ?? false, concurrency, whatHappensNext: 'the rest stay queued (rerun with --reuse to continue)' });
   try {
     const graph = sweepToGraph(plan.configs, plan.typed, { namePrefix: values.name, tags });
     if (!values.run) {

@@ -20,6 +20,11 @@ describe('slurm form', () => {
     if (!result.ok) expect(Object.keys(result.errors).sort()).toEqual(['cpusPerTask', 'gpus', 'time']);
   });
 
+  it("says what the backend's schema says (the one rule for the form, the CLI's flags and the API)", () => {
+    const result = slurmOptionsFromForm({ ...EMPTY_SLURM_FIELDS, time: 'soon', cpusPerTask: 'four' });
+    expect(result).toEqual({ ok: false, errors: { time: 'time must be like 30, 2:00:00 or 1-12:00', cpusPerTask: 'CPUs per task must be a whole number from 1 to 4096' } });
+  });
+
   it('maps backend option errors onto form fields', () => {
     expect(slurmFieldErrors([{ path: 'options.time', message: 'bad' }, { path: 'ntp.steps', message: 'x' }])).toEqual({ time: 'bad' });
   });

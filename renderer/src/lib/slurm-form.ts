@@ -1,6 +1,7 @@
 // The launch form's Slurm fields as typed text, turned into the `options` of `slurm/submit`.
-// The rules mirror cluster/slurm-options.ts (which the renderer may not import) so a bad value
-// is shown beside its field before anything is sent; the backend checks again.
+// Checked against the one schema (vocabulary/slurm-options.ts) so a bad value is shown beside its
+// field before anything is sent; the backend checks again.
+import { slurmOptionsSchema } from '../../../vocabulary/slurm-options';
 
 export interface SlurmFormFields {
   partition: string;
@@ -30,30 +31,24 @@ export type SlurmFormResult =
 export function slurmOptionsFromForm(fields: SlurmFormFields): SlurmFormResult {
   const errors: Partial<Record<keyof SlurmFormFields, string>> = {};
   const options: SlurmSubmitOptions = {};
-  const partition = fields.partition.trim();
-  const time = fields.time.trim();
+  for (const key of ['partition', 'time', 'gpus', 'account'] as const) {
+    const value = fields[key].trim();
+    if (value) options[key] = value;
+  }
   const cpus = fields.cpusPerTask.trim();
-  const gpus = fields.gpus.trim();
-  const account = fields.account.trim();
-  if (partition) options.partition = partition;
-  if (time) {
-    if (/^(\d+-)?\d+(:\d+){0,2}$/.test(time)) options.time = time;
-    else errors.time = 'time must be like 30, 2:00:00 or 1-12:00';
-  }
-  if (cpus) {
-    const n = Number(cpus);
-    if (Number.isInteger(n) && n >= 1 && n <= 4096) options.cpusPerTask = n;
-    else errors.cpusPerTask = 'CPUs per task must be a whole number from 1 to 4096';
-  }
-  if (gpus) {
-    if (/^([A-Za-z0-9_.-]+:)?\d+$/.test(gpus)) options.gpus = gpus;
-    else errors.gpus = 'gpus must be a count or TYPE:COUNT';
-  }
-  if (account) options.account = account;
+  if (cpus) options.cpusPerTask = Number(cpus);
   const extra = fields.extra.split('\n').map((l) => l.trim()).filter(Boolean);
+  // The API's bounds on the list; the schema's rules on each line.
   if (extra.length > 20) errors.extra = 'at most 20 extra #SBATCH lines';
   else if (extra.some((l) => l.length > 200)) errors.extra = 'each extra #SBATCH line must be at most 200 characters';
   else if (extra.length) options.extra = extra;
+  const checked = slurmOptionsSchema.safeParse(options);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      const field = String(issue.path[0]) as keyof SlurmFormFields;
+      errors[field] ??= issue.message;
+    }
+  }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, options };
 }
 

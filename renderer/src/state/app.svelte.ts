@@ -4,7 +4,7 @@ import { createContext } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import type { WorkbenchApi } from '../../../api/client';
 import type { WorkbenchEvent } from '../../../api/events';
-import type { BackendAvailability, GraphProgress, Phase, Preset, QueueState, RunSummary, SampleView, SystemInfo } from '../../../api/types';
+import type { BackendAvailability, GraphProgress, Phase, Preset, QueueState, RunSummary, SampleView, SlurmJobView, SystemInfo } from '../../../api/types';
 import type { ProgressReport } from '../../../vocabulary/progress';
 import { formatRoute, parseRoute, type Route } from '../lib/route';
 import { throttle, type Throttled } from '../lib/throttle';
@@ -32,6 +32,10 @@ export class AppState {
   /** Run graphs submitted to this backend, by id: their latest graph/progress (settled ones until dismissed). */
   graphs = $state<Record<number, GraphProgress>>({});
   samples = $state<Record<number, SampleView[]>>({});
+  /** Slurm jobs in the jobs folder beside the store, by folder name: loaded once, then pushed (slurm/job). */
+  slurmJobs = $state<Record<string, SlurmJobView>>({});
+  /** Why a job's state could not be read (no Slurm commands here, an unreadable folder). */
+  slurmErrors = $state<Record<string, string>>({});
   selected = new SvelteSet<number>();
   toasts = $state<Toast[]>([]);
   connectionError = $state<string | null>(null);
@@ -73,6 +77,35 @@ export class AppState {
       this.connectionError = message(err);
     }
     await this.loadRuns();
+    await this.loadSlurmJobs();
+  }
+
+  /** Every job folder's state; collecting what finished is the backend's (its watcher, or Collect). */
+  async loadSlurmJobs(): Promise<void> {
+    let names: string[];
+    try {
+      names = await this.api.slurm.jobs({});
+    } catch {
+      return; // a transport without Slurm methods: no panel
+    }
+    await Promise.all(names.map((job) => this.readSlurmJob(job, false)));
+  }
+
+  /** One job's state; with `collect`, its finished tasks come home first. */
+  async readSlurmJob(job: string, collect: boolean): Promise<void> {
+    try {
+      this.setSlurmJob(await this.api.slurm.status({ job, collect }));
+      delete this.slurmErrors[job];
+    } catch (err) {
+      this.slurmErrors[job] = message(err);
+    }
+  }
+
+  private setSlurmJob(view: SlurmJobView): void {
+    const before = this.slurmJobs[view.job];
+    this.slurmJobs[view.job] = view;
+    // A task came home as a run of this store: the runs list has a new row.
+    if (view.tasks.some((t, i) => t.localRunId !== null && before?.tasks[i]?.localRunId == null)) this.refreshRunsSoon();
   }
 
   async loadRuns(): Promise<void> {
@@ -107,6 +140,10 @@ export class AppState {
         break;
       case 'graph/progress':
         this.graphs[event.progress.graphId] = event.progress;
+        break;
+      case 'slurm/job':
+        this.setSlurmJob(event.job);
+        delete this.slurmErrors[event.job.job];
         break;
     }
   }
