@@ -91,16 +91,25 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
       }
       return { stopped: false };
     },
-    'runs/resume': ({ id }) => {
+    'runs/resume': ({ id, fromStart }) => {
       const run = requireRun(id);
       if (!['interrupted', 'stopped', 'failed'].includes(run.status) || trainers.isRunning(id)) {
         throw new ApiError('conflict', `run ${id} is ${run.status}: only interrupted, stopped or failed runs can resume`);
       }
-      // Drops what was logged after the last checkpoint and re-queues; the trainer picks up from that checkpoint.
-      const checkpoint = store.prepareResume(id);
+      let fromStep: number | null = null;
+      if (fromStart || (run.lastStep == null && !store.latestCheckpoint(id))) {
+        store.prepareRestart(id);
+      } else {
+        // Without a checkpoint a resume is a restart that drops every logged row: only on request.
+        if (!store.latestCheckpoint(id)) {
+          throw new ApiError('conflict', `run ${id} has no checkpoint to resume from: restarting it from step 0 drops its rows up to step ${run.lastStep}; ask for that with fromStart: true`);
+        }
+        // Drops what was logged after the last checkpoint and re-queues; the trainer picks up from that checkpoint.
+        fromStep = store.prepareResume(id)!.step;
+      }
       hub.emit({ type: 'run/status', runId: id, status: 'queued', error: null });
       queue.enqueue(id);
-      return { runIds: [id], fromStep: checkpoint?.step ?? null };
+      return { runIds: [id], fromStep };
     },
     'runs/update': ({ id, ...patch }) => {
       requireRun(id);
