@@ -1,6 +1,7 @@
-// runs/resume on a real store: a run with a checkpoint continues from it; a run without one keeps
-// every logged row until the caller asks for a restart from step 0 (fromStart), which then trains
-// it again from scratch with a real trainer process.
+// runs/resume and runs/start on a real store. Resume: a run with a checkpoint continues from it; a
+// run without one keeps every logged row until the caller asks for a restart from step 0
+// (fromStart), which then trains it again from scratch with a real trainer process. Start: a
+// branched config (a clone of an RL branch) is linked and grouped like the branch it copies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import type { Reply } from '../api/contract';
 import type { WorkbenchEvent } from '../api/events';
 import type { RunDetail } from '../api/types';
+import { setPath } from '../vocabulary/config-paths';
 import { openStore } from '../db';
 import { groupKey, parseConfig } from '../vocabulary/experiment-config';
 import { createWorkbenchService, type WorkbenchService } from './service';
@@ -116,5 +118,34 @@ describe('runs/resume', () => {
     const reply = await call<{ fromStep: number | null }>('runs/resume', { id: ids.empty });
     expect(reply).toMatchObject({ ok: true, data: { fromStep: null } });
     await call('runs/stop', { id: ids.empty });
+  });
+});
+
+describe('runs/start of a branched config (what "Clone this run" sends for an RL branch)', () => {
+  it('links and groups the run like runs/branch, and names a checkpoint that is not there', async () => {
+    const get = async (id: number) => {
+      const reply = await call<RunDetail>('runs/get', { id });
+      if (!reply.ok) throw new Error(reply.error.message);
+      return reply.data;
+    };
+    const checkpoint = (await get(ids.withCheckpoint)).checkpoints.find((c) => c.step === 20)!;
+    const branch = await call<{ runIds: number[] }>('runs/branch', { checkpointId: checkpoint.id, overrides: { 'rl.steps': 2 } });
+    if (!branch.ok) throw new Error(branch.error.message);
+    const branched = await get(branch.data.runIds[0]!);
+    await call('runs/stop', { id: branched.id });
+
+    const clone = await call<{ runIds: number[] }>('runs/start', { config: branched.config, name: 'clone of the branch' });
+    if (!clone.ok) throw new Error(clone.error.message);
+    const cloned = await get(clone.data.runIds[0]!);
+    await call('runs/stop', { id: cloned.id });
+    expect(cloned).toMatchObject({ parentRunId: ids.withCheckpoint, parentCheckpointId: checkpoint.id, groupKey: branched.groupKey });
+
+    const before = (await call<unknown[]>('runs/list', {})) as { ok: true; data: unknown[] };
+    const missing = await call('runs/start', { config: setPath(branched.config, 'rl.fromCheckpoint.checkpointId', 9999) });
+    expect(missing.ok).toBe(false);
+    if (missing.ok) return;
+    const message = `rl.fromCheckpoint: run ${ids.withCheckpoint} has no checkpoint 9999 in this store`;
+    expect(missing.error).toEqual({ code: 'invalid-config', message, fieldErrors: [{ path: 'rl.fromCheckpoint', message }] });
+    expect(((await call<unknown[]>('runs/list', {})) as typeof before).data).toHaveLength(before.data.length);
   });
 });
