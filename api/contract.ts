@@ -138,8 +138,12 @@ export const contract = {
     }),
   ),
   'runs/stop': method<{ stopped: boolean }>()(z.object({ id: runId })),
-  /** Re-queues an interrupted, stopped or failed run from its last checkpoint (from the start without one). */
-  'runs/resume': method<{ runIds: number[]; fromStep: number | null }>()(z.object({ id: runId })),
+  /**
+   * Re-queues an interrupted, stopped or failed run from its last checkpoint (what was logged after
+   * it is dropped). A run without a checkpoint is refused unless `fromStart`; `fromStart` restarts
+   * from step 0 and drops everything the run logged, so no rows go without the caller asking.
+   */
+  'runs/resume': method<{ runIds: number[]; fromStep: number | null }>()(z.object({ id: runId, fromStart: z.boolean().optional() })),
   'runs/update': method<RunSummary>()(
     z.object({
       id: runId,

@@ -210,7 +210,17 @@ export class RunStore {
     if (!this.runExists(runId)) throw new StoreError(`no run ${runId}`, 'not-found');
     const ckpt = checkpointId === undefined ? this.latestCheckpoint(runId) : this.checkpointInfo(checkpointId);
     if (ckpt && ckpt.runId !== runId) throw new StoreError(`checkpoint ${ckpt.id} is not from run ${runId}`, 'invalid');
-    const after = ckpt ? ckpt.step : -Infinity;
+    this.truncateAndRequeue(runId, ckpt ? ckpt.step : -Infinity);
+    return ckpt;
+  }
+
+  /** Queues a run to train again from step 0: every metric, sample and checkpoint it logged is dropped. */
+  prepareRestart(runId: number): void {
+    if (!this.runExists(runId)) throw new StoreError(`no run ${runId}`, 'not-found');
+    this.truncateAndRequeue(runId, -Infinity);
+  }
+
+  private truncateAndRequeue(runId: number, after: number): void {
     this.db.transaction(() => {
       stmt(this.db, 'DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, after);
       stmt(this.db, 'DELETE FROM samples WHERE run_id = ? AND step > ?').run(runId, after);
@@ -218,7 +228,6 @@ export class RunStore {
       new SeriesWriter(this.db, this.keys, runId).rebuildAll();
       stmt(this.db, `UPDATE runs SET status = 'queued', finished_at = NULL, error = NULL WHERE id = ?`).run(runId);
     }).immediate();
-    return ckpt;
   }
 
   // ---- checkpoints and samples -------------------------------------------------------------

@@ -41,16 +41,35 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
     return run;
   }
 
-  function queueRuns(configs: ExperimentConfig[], name: string | undefined, tags: string[], parent?: { runId: number; checkpointId: number; step: number }): number[] {
-    const ids = configs.map((config) =>
+  type Parent = { runId: number; checkpointId: number; step: number };
+
+  /**
+   * The checkpoint a started config branches from (`rl.fromCheckpoint` with no NTP steps, as in a
+   * clone of a branched run), so it is linked and grouped like a run made by runs/branch.
+   */
+  function branchParent(config: ExperimentConfig): Parent | undefined {
+    const ref = config.rl?.fromCheckpoint;
+    if (!ref || config.ntp.steps !== 0) return undefined;
+    const checkpoint = store.listCheckpoints(ref.runId).find((c) => c.id === ref.checkpointId);
+    if (!checkpoint) {
+      const message = `rl.fromCheckpoint: run ${ref.runId} has no checkpoint ${ref.checkpointId} in this store`;
+      throw new ApiError('invalid-config', message, [{ path: 'rl.fromCheckpoint', message }]);
+    }
+    return { runId: ref.runId, checkpointId: checkpoint.id, step: checkpoint.step };
+  }
+
+  function queueRuns(configs: ExperimentConfig[], name: string | undefined, tags: string[], parentOf: (config: ExperimentConfig) => Parent | undefined): number[] {
+    // Every parent is checked before the first run is created: a bad one queues nothing.
+    const parents = configs.map(parentOf);
+    const ids = configs.map((config, i) =>
       store.createRun({
         name: name && configs.length === 1 ? name : `${name ? `${name} ` : ''}${defaultRunName(config)}`,
         config,
         seed: config.seed,
-        groupKey: groupKey(config, parent?.step ?? null),
+        groupKey: groupKey(config, parents[i]?.step ?? null),
         tags,
-        parentRunId: parent?.runId ?? null,
-        parentCheckpointId: parent?.checkpointId ?? null,
+        parentRunId: parents[i]?.runId ?? null,
+        parentCheckpointId: parents[i]?.checkpointId ?? null,
       }),
     );
     for (const runId of ids) hub.emit({ type: 'run/status', runId, status: 'queued', error: null });
@@ -65,7 +84,7 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
     'runs/start': ({ config, name, tags, sweep }) => {
       const expanded = expandSweep(config, sweep ?? []);
       if (!expanded.ok) throw expansionError(expanded);
-      return { runIds: queueRuns(expanded.configs, name, tags ?? []) };
+      return { runIds: queueRuns(expanded.configs, name, tags ?? [], branchParent) };
     },
     'runs/branch': ({ checkpointId, overrides, name }) => {
       const checkpoint = store.getCheckpoint(checkpointId);
@@ -77,7 +96,7 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
       if (!checked.ok) {
         throw new ApiError('invalid-config', `invalid config: ${checked.errors.map((e) => e.message).join('; ')}`, checked.errors.map(({ path, message }) => ({ path, message })));
       }
-      const runIds = queueRuns([checked.config], name ?? `${parent.name} → RL from step ${checkpoint.step}`, parent.tags, { runId: parent.id, checkpointId, step: checkpoint.step });
+      const runIds = queueRuns([checked.config], name ?? `${parent.name} → RL from step ${checkpoint.step}`, parent.tags, () => ({ runId: parent.id, checkpointId, step: checkpoint.step }));
       return { runIds };
     },
     'runs/stop': ({ id }) => {
@@ -91,16 +110,25 @@ export function runHandlers(ctx: ServiceContext): RunHandlers {
       }
       return { stopped: false };
     },
-    'runs/resume': ({ id }) => {
+    'runs/resume': ({ id, fromStart }) => {
       const run = requireRun(id);
       if (!['interrupted', 'stopped', 'failed'].includes(run.status) || trainers.isRunning(id)) {
         throw new ApiError('conflict', `run ${id} is ${run.status}: only interrupted, stopped or failed runs can resume`);
       }
-      // Drops what was logged after the last checkpoint and re-queues; the trainer picks up from that checkpoint.
-      const checkpoint = store.prepareResume(id);
+      let fromStep: number | null = null;
+      if (fromStart || (run.lastStep == null && !store.latestCheckpoint(id))) {
+        store.prepareRestart(id);
+      } else {
+        // Without a checkpoint a resume is a restart that drops every logged row: only on request.
+        if (!store.latestCheckpoint(id)) {
+          throw new ApiError('conflict', `run ${id} has no checkpoint to resume from: restarting it from step 0 drops its rows up to step ${run.lastStep}; ask for that with fromStart: true`);
+        }
+        // Drops what was logged after the last checkpoint and re-queues; the trainer picks up from that checkpoint.
+        fromStep = store.prepareResume(id)!.step;
+      }
       hub.emit({ type: 'run/status', runId: id, status: 'queued', error: null });
       queue.enqueue(id);
-      return { runIds: [id], fromStep: checkpoint?.step ?? null };
+      return { runIds: [id], fromStep };
     },
     'runs/update': ({ id, ...patch }) => {
       requireRun(id);

@@ -16,6 +16,12 @@ describe('routes', () => {
     expect(parseRoute('#/launch?branch=4&checkpoint=x')).toEqual({ view: 'launch', branchFrom: 4 });
   });
 
+  it('round-trips a clone of a run into the launch form', () => {
+    expect(formatRoute({ view: 'launch', clone: 9 })).toBe('#/launch?clone=9');
+    expect(parseRoute('#/launch?clone=9')).toEqual({ view: 'launch', clone: 9 });
+    expect(parseRoute('#/launch?clone=-1')).toEqual({ view: 'launch' });
+  });
+
   it('falls back to the runs table on nonsense', () => {
     expect(parseRoute('')).toEqual({ view: 'runs' });
     expect(parseRoute('#/run/abc')).toEqual({ view: 'runs' });

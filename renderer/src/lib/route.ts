@@ -4,7 +4,8 @@ import { readCompareState, writeCompareState, type CompareUrlState } from './com
 
 export type Route =
   | { view: 'runs' }
-  | { view: 'launch'; branchFrom?: number; checkpoint?: number }
+  /** `clone`: the run whose config (and name) the form opens with. */
+  | { view: 'launch'; branchFrom?: number; checkpoint?: number; clone?: number }
   | { view: 'run'; id: number }
   /** `state`: the view's controls and zoom, when the link names them. */
   | { view: 'compare'; ids: number[]; state?: CompareUrlState }
@@ -19,7 +20,8 @@ export function parseRoute(hash: string): Route {
     case 'launch': {
       const from = positive(params.get('branch'));
       const checkpoint = positive(params.get('checkpoint'));
-      if (from == null) return { view: 'launch' };
+      const clone = positive(params.get('clone'));
+      if (from == null) return clone == null ? { view: 'launch' } : { view: 'launch', clone };
       return checkpoint == null ? { view: 'launch', branchFrom: from } : { view: 'launch', branchFrom: from, checkpoint };
     }
     case 'run': {
@@ -42,7 +44,7 @@ export function formatRoute(route: Route): string {
     case 'runs':
       return '#/runs';
     case 'launch':
-      if (!route.branchFrom) return '#/launch';
+      if (!route.branchFrom) return route.clone ? `#/launch?clone=${route.clone}` : '#/launch';
       return `#/launch?branch=${route.branchFrom}${route.checkpoint ? `&checkpoint=${route.checkpoint}` : ''}`;
     case 'run':
       return `#/run/${route.id}`;
