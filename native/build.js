@@ -1,0 +1,56 @@
+// Builds the optional native GEMM addon (native/build/Release/workbench_gemm.node) with node-gyp.
+// Run by package.json's postinstall, where it must never fail an install: a machine without a C
+// compiler, Node's headers or OpenBLAS gets one line saying so and the trainer keeps its WASM
+// kernels. `npm run build:native` runs it with --strict, which exits non-zero on failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const strict = process.argv.includes('--strict');
+const require = createRequire(import.meta.url);
+
+function done(ok, line) {
+  (ok ? process.stdout : process.stderr).write(`native GEMM: ${line}\n`);
+  process.exit(ok || !strict ? 0 : 1);
+}
+
+if (process.env.WORKBENCH_NATIVE_GEMM === '0') done(true, 'not built (WORKBENCH_NATIVE_GEMM=0)');
+if (process.platform === 'win32') done(false, 'not built (Windows: the addon needs dlopen); the trainer uses its WASM kernels');
+
+// npm hands its own node-gyp to install scripts; otherwise use the one in node_modules.
+function findNodeGyp() {
+  if (process.env.npm_config_node_gyp) return process.env.npm_config_node_gyp;
+  for (const id of ['node-gyp/bin/node-gyp.js', '@electron/node-gyp/bin/node-gyp.js']) {
+    try {
+      return require.resolve(id);
+    } catch {
+      // try the next
+    }
+  }
+  return null;
+}
+
+const gyp = findNodeGyp();
+if (!gyp) done(false, 'not built (node-gyp not found); the trainer uses its WASM kernels');
+// The running Node's own headers (<prefix>/include/node, shipped by distributions and by Node's
+// tarballs) when npm names none: node-gyp would otherwise download them, which fails offline.
+const args = [gyp, 'rebuild', '--release'];
+const prefix = dirname(dirname(process.execPath));
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'common.gypi'))) args.push(`--nodedir=${prefix}`);
+const r = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8' });
+if (r.status !== 0) {
+  // The first line that names the cause (a compiler error, node-gyp's stack head), else the last.
+  const lines = `${r.stderr ?? ''}${r.error ? r.error.message : ''}`.trim().split('\n');
+  const tail = (lines.find((l) => /error:|Error:|not found/.test(l)) ?? lines.at(-1) ?? '').replace(/^gyp ERR! (stack )?/, '').trim();
+  done(false, `not built (node-gyp rebuild failed: ${tail}); the trainer uses its WASM kernels`);
+}
+const file = join(here, 'build', 'Release', 'workbench_gemm.node');
+try {
+  const info = require(file).info();
+  done(true, info.ok ? `built ${file}; ${info.config} at ${info.library}` : `built ${file}, but no OpenBLAS loads (${info.error}); install libopenblas0-pthread`);
+} catch (err) {
+  done(false, `built ${file}, but it does not load: ${err instanceof Error ? err.message : String(err)}`);
+}
