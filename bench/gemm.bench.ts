@@ -1,0 +1,167 @@
+// npm run bench:gemm — the native GEMM path (native/, OpenBLAS sgemm on the WASM heap) against
+// the WASM kernels (fast-wasm.ts: XNNPACK, with materialised transposes), issue 12.
+//
+// Prints:
+//   - GFLOP/s of both at the matrix products of the NTP step of bench/trainer.bench.ts's model
+//     (GPT 2 layers x 128 wide x 4 heads, batch 32 x 64 tokens: 2,048 rows), forward and backward;
+//   - that production NTP step (NtpTrainer: fresh parity batch, masked loss, AdamW, clipping) with
+//     and without native, on 1 worker and on 2 data-parallel workers (each thread its own OpenBLAS,
+//     single-threaded).
+// The last line is one JSON object. Flags: --steps N (timed NTP steps, default 10), --reps N
+// (timed repetitions per product, default 20). The load average is printed: on a shared machine
+// every figure moves.
+import * as tf from '@tensorflow/tfjs';
+import os from 'node:os';
+import { initBackend } from '../trainer/compute/tfjs-runtime';
+import { setNativeGemm } from '../trainer/compute/fast-wasm';
+import { loadNativeGemm } from '../trainer/compute/native-gemm';
+import { DataParallel } from '../trainer/compute/data-parallel';
+import { GPT, type GPTConfig } from '../trainer/model/model';
+import { NtpTrainer } from '../trainer/algorithms/ntp';
+import { makeTask } from '../trainer/tasks';
+import { parseConfig } from '../vocabulary/experiment-config';
+
+const args = process.argv.slice(2);
+const numArg = (name: string, dflt: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const STEPS = numArg('--steps', 10);
+const REPS = numArg('--reps', 20);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const log = (msg: string) => console.log(msg);
+const load = () => round(os.loadavg()[0], 2);
+
+// The model of bench/trainer.bench.ts (which this does not import: it runs on import).
+const MODEL: GPTConfig = { vocabSize: 4, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 128, mlpRatio: 4 };
+const B = 32;
+const T = 64;
+const R = B * T; // rows of every dense product
+const C = MODEL.nEmbd;
+const H = MODEL.nHead;
+const HD = C / H;
+
+/** [name, a shape, b shape, transposeA, transposeB] */
+type Product = [string, number[], number[], boolean, boolean];
+const PRODUCTS: Product[] = [
+  ['qkv       x @ W', [R, C], [C, 3 * C], false, false],
+  ['mlp up    x @ W', [R, C], [C, 4 * C], false, false],
+  ['mlp down  h @ W', [R, 4 * C], [4 * C, C], false, false],
+  ['dX   dY @ W^T (mlp down)', [R, C], [4 * C, C], false, true],
+  ['dW   X^T @ dY (mlp up)', [R, C], [R, 4 * C], true, false],
+  ['dW   X^T @ dY (mlp down)', [R, 4 * C], [R, C], true, false],
+  ['att  q @ k^T  [128 slices]', [B, H, T, HD], [B, H, T, HD], false, true],
+  ['att  p @ v    [128 slices]', [B, H, T, T], [B, H, T, HD], false, false],
+  ['att  dP^T @ q [128 slices]', [B, H, T, T], [B, H, T, HD], true, false],
+];
+
+function flops([, a, b, ta, tb]: Product): number {
+  const M = ta ? a[a.length - 1] : a[a.length - 2];
+  const K = ta ? a[a.length - 2] : a[a.length - 1];
+  const N = tb ? b[b.length - 2] : b[b.length - 1];
+  const batch = Math.max(a.slice(0, -2).reduce((x, y) => x * y, 1), b.slice(0, -2).reduce((x, y) => x * y, 1));
+  return 2 * batch * M * N * K;
+}
+
+/** Median ms of one product over REPS repetitions after 3 warm-up runs. */
+function timeProduct(p: Product): number {
+  const [, sa, sb, ta, tb] = p;
+  const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
+  const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
+  const times: number[] = [];
+  for (let i = 0; i < REPS + 3; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b, ta, tb); // the WASM backend computes synchronously
+    const dt = performance.now() - t0;
+    c.dispose();
+    if (i >= 3) times.push(dt);
+  }
+  tf.dispose([a, b]);
+  return median(times);
+}
+
+function benchConfig() {
+  return parseConfig({
+    task: { kind: 'parity', d: 31, p_cot: 1 }, // 64 tokens a row, as in trainer.bench.ts
+    model: { layers: MODEL.nLayer, heads: MODEL.nHead, width: MODEL.nEmbd, mlpRatio: MODEL.mlpRatio },
+    ntp: { steps: 1000, batchSize: B, lr: 1e-3, warmupSteps: 0, gradClip: 1 },
+  });
+}
+
+/** Median ms of the production NTP step (loss read back, so the step is finished when timed). */
+async function ntpStepMs(model: GPT, parallel: DataParallel | null): Promise<number> {
+  const config = benchConfig();
+  const trainer = new NtpTrainer(model, makeTask(config.task), config.ntp, 1, null, parallel);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < STEPS + 3; i++) {
+      const t0 = performance.now();
+      await trainer.step(i, true);
+      if (i >= 3) times.push(performance.now() - t0);
+    }
+  } finally {
+    trainer.dispose();
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const info = await initBackend('wasm');
+  const native = loadNativeGemm();
+  log(`backend: ${info.note}`);
+  log(`load average ${os.loadavg().map((x) => round(x, 2)).join(' ')} on ${os.availableParallelism()} cores`);
+  if (!native.ok) {
+    log(`native GEMM unavailable: ${native.reason}`);
+    console.log(JSON.stringify({ native: null, reason: native.reason, loadAvg: load() }));
+    return;
+  }
+  log(`native: ${native.config} (${native.library})`);
+
+  log('\nmatrix products of the NTP step (median of ' + REPS + '), GFLOP/s');
+  const gemm: { product: string; wasmGflops: number; nativeGflops: number; speedup: number }[] = [];
+  for (const p of PRODUCTS) {
+    setNativeGemm(null);
+    const wasmMs = timeProduct(p);
+    setNativeGemm(native.gemm);
+    const nativeMs = timeProduct(p);
+    const f = flops(p);
+    const row = { product: p[0].replace(/\s+/g, ' '), wasmGflops: round(f / wasmMs / 1e6), nativeGflops: round(f / nativeMs / 1e6), speedup: round(wasmMs / nativeMs, 2) };
+    gemm.push(row);
+    log(`  ${p[0].padEnd(28)} wasm ${String(row.wasmGflops).padStart(6)}   native ${String(row.nativeGflops).padStart(6)}   x${row.speedup}`);
+  }
+
+  log(`\nproduction NTP step (median of ${STEPS}), ms`);
+  const ntpStepMsByWorkers: Record<'wasm' | 'native', Record<number, number>> = { wasm: {}, native: {} };
+  const model = new GPT(MODEL, 0);
+  for (const workers of [1, 2]) {
+    for (const path of ['wasm', 'native'] as const) {
+      // Data-parallel workers read the switch when their backend starts.
+      if (path === 'wasm') process.env.WORKBENCH_NATIVE_GEMM = '0';
+      else delete process.env.WORKBENCH_NATIVE_GEMM;
+      setNativeGemm(path === 'native' ? native.gemm : null);
+      const dp = workers > 1 ? await DataParallel.start(workers, model) : null;
+      try {
+        ntpStepMsByWorkers[path][workers] = round(await ntpStepMs(model, dp));
+      } finally {
+        await dp?.close();
+      }
+      log(`  ${workers} worker${workers > 1 ? 's' : ' '} ${path.padEnd(6)} ${ntpStepMsByWorkers[path][workers]} ms   (load ${load()})`);
+    }
+  }
+  delete process.env.WORKBENCH_NATIVE_GEMM;
+  model.dispose();
+  const speedup = (w: number) => round(ntpStepMsByWorkers.wasm[w] / ntpStepMsByWorkers.native[w], 2);
+  log(`  native speed-up: x${speedup(1)} on 1 worker, x${speedup(2)} on 2`);
+
+  console.log(JSON.stringify({
+    native: native.config, library: native.library, gemm, ntpStepMsByWorkers,
+    ntpSpeedupByWorkers: { 1: speedup(1), 2: speedup(2) }, loadAvg: load(), cores: os.availableParallelism(),
+  }));
+}
+
+await main();
