@@ -178,6 +178,10 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info cb) {
     return throw_error(env, "sgemmBatched: an operand lies outside the heap");
   }
   float *heap = (float *)data;
+  if (k == 0) {  // an empty sum; BLAS would refuse the leading dimension 0
+    for (int64_t i = 0; i < batch; i++) memset(heap + cAt + i * sC, 0, (size_t)(m * n) * sizeof(float));
+    return NULL;
+  }
   const int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n), ldc = (int)n;
   for (int64_t i = 0; i < batch; i++) {
     sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0f,

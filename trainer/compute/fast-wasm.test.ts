@@ -84,6 +84,7 @@ describe('fast wasm kernels', () => {
       { a: [48, 40], b: [4, 40, 48], ta: false, tb: false }, // a broadcast over the batch
       { a: [40, 48], b: [4, 48, 40], ta: true, tb: true },
       { a: [1, 2, 40, 48], b: [2, 48, 40], ta: false, tb: false }, // batch shapes broadcast, equal counts
+      { a: [3, 40, 0], b: [3, 0, 24], ta: false, tb: false }, // K = 0: zeros
       { a: [5, 3, 4], b: [5, 4, 2], ta: false, tb: false }, // tiny: stock kernel
     ];
     for (const mode of gemmModes) for (const [n, c] of cases.entries()) {
@@ -100,7 +101,7 @@ describe('fast wasm kernels', () => {
     }
   });
 
-  it.runIf(native.ok || systemOpenBlas() !== null)('runs every product above the naive threshold as one native call, in place', () => {
+  it.runIf(native.ok || systemOpenBlas() !== null)('runs every float32 product, tiny or batched, as one native call, in place', () => {
     expect(native.ok, `OpenBLAS is installed (${systemOpenBlas()}) but ${native.ok ? '' : native.reason}`).toBe(true);
     if (!native.ok) return;
     const counted = countingGemm(native.gemm);
@@ -109,7 +110,8 @@ describe('fast wasm kernels', () => {
       [[80, 96], [80, 72], true, false, 1], // a^T @ b: BLAS flags, no materialised transpose
       [[2, 3, 40, 48], [2, 3, 48, 40], true, true, 1], // 6 slices, one call
       [[4, 40, 48], [48, 40], false, false, 1],
-      [[5, 3, 4], [5, 4, 2], false, false, 0], // tiny: the naive kernel
+      [[5, 3, 4], [5, 4, 2], false, false, 1], // tiny: still cheaper than the naive kernel
+      [[64, 1, 32], [64, 20, 32], false, true, 1], // decode-time attention: one query row per slice
     ];
     for (const [sa, sb, ta, tb, calls] of cases) {
       const a = tf.randomNormal(sa, 0, 1, 'float32', 7);

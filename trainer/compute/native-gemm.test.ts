@@ -44,6 +44,9 @@ describe('native GEMM addon', () => {
     // two slices sharing B (stride 0): the second A slice is A shifted by 3 floats
     native.gemm.sgemmBatched(heap, 0, 8, 24, 2, 3, 0, 4, 1, 2, 3, false, false);
     expect(Array.from(heap.subarray(24, 32))).toEqual([4, 5, 0, 0, 10, 11, 0, 0]);
+    heap.fill(7, 48, 56);
+    native.gemm.sgemmBatched(heap, 0, 8, 48, 2, 0, 0, 4, 2, 2, 0, false, false); // k = 0: an empty sum is 0
+    expect(Array.from(heap.subarray(48, 56))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     const shared = new Float32Array(new SharedArrayBuffer(heap.byteLength)); // a threaded WASM heap
     shared.set(heap);
     native.gemm.sgemmBatched(shared, 0, 8, 40, 1, 0, 0, 0, 2, 2, 3, false, false);
