@@ -9,7 +9,8 @@
 //     single-threaded).
 // The last line is one JSON object. Flags: --steps N (timed NTP steps, default 10), --reps N
 // (timed repetitions per product, default 20). The load average is printed: on a shared machine
-// every figure moves.
+// every wall time moves, so CPU time (user + system of the whole process) is printed beside it:
+// on a loaded machine it is the steadier measure of the work done.
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { initBackend } from '../trainer/compute/tfjs-runtime';
@@ -68,21 +69,39 @@ function flops([, a, b, ta, tb]: Product): number {
   return 2 * batch * M * N * K;
 }
 
-/** Median ms of one product over REPS repetitions after 3 warm-up runs. */
-function timeProduct(p: Product): number {
+interface Timing {
+  /** median wall ms */
+  ms: number;
+  /** median CPU ms (user + system, all threads) */
+  cpuMs: number;
+}
+
+/** Wall and CPU time of f, run `reps` times after `warmup` runs. */
+async function time(reps: number, warmup: number, f: (i: number) => unknown): Promise<Timing> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < warmup + reps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await f(i);
+    const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (i >= warmup) {
+      wall.push(dt);
+      cpu.push((c.user + c.system) / 1000);
+    }
+  }
+  return { ms: median(wall), cpuMs: median(cpu) };
+}
+
+/** One product, REPS times after 3 warm-up runs (the WASM backend computes synchronously). */
+async function timeProduct(p: Product): Promise<Timing> {
   const [, sa, sb, ta, tb] = p;
   const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
   const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
-  const times: number[] = [];
-  for (let i = 0; i < REPS + 3; i++) {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b, ta, tb); // the WASM backend computes synchronously
-    const dt = performance.now() - t0;
-    c.dispose();
-    if (i >= 3) times.push(dt);
-  }
+  const t = await time(REPS, 3, () => tf.matMul(a, b, ta, tb).dispose());
   tf.dispose([a, b]);
-  return median(times);
+  return t;
 }
 
 function benchConfig() {
@@ -93,21 +112,15 @@ function benchConfig() {
   });
 }
 
-/** Median ms of the production NTP step (loss read back, so the step is finished when timed). */
-async function ntpStepMs(model: GPT, parallel: DataParallel | null): Promise<number> {
+/** The production NTP step (loss read back, so the step is finished when timed). */
+async function ntpStep(model: GPT, parallel: DataParallel | null): Promise<Timing> {
   const config = benchConfig();
   const trainer = new NtpTrainer(model, makeTask(config.task), config.ntp, 1, null, parallel);
-  const times: number[] = [];
   try {
-    for (let i = 0; i < STEPS + 3; i++) {
-      const t0 = performance.now();
-      await trainer.step(i, true);
-      if (i >= 3) times.push(performance.now() - t0);
-    }
+    return await time(STEPS, 3, (i) => trainer.step(i, true));
   } finally {
     trainer.dispose();
   }
-  return median(times);
 }
 
 async function main(): Promise<void> {
@@ -122,21 +135,26 @@ async function main(): Promise<void> {
   }
   log(`native: ${native.config} (${native.library})`);
 
-  log('\nmatrix products of the NTP step (median of ' + REPS + '), GFLOP/s');
-  const gemm: { product: string; wasmGflops: number; nativeGflops: number; speedup: number }[] = [];
+  log(`\nmatrix products of the NTP step (median of ${REPS}), GFLOP/s by wall time (by CPU time)`);
+  const gemm: { product: string; wasmGflops: number; nativeGflops: number; speedup: number; wasmGflopsCpu: number; nativeGflopsCpu: number }[] = [];
   for (const p of PRODUCTS) {
     setNativeGemm(null);
-    const wasmMs = timeProduct(p);
+    const w = await timeProduct(p);
     setNativeGemm(native.gemm);
-    const nativeMs = timeProduct(p);
+    const n = await timeProduct(p);
     const f = flops(p);
-    const row = { product: p[0].replace(/\s+/g, ' '), wasmGflops: round(f / wasmMs / 1e6), nativeGflops: round(f / nativeMs / 1e6), speedup: round(wasmMs / nativeMs, 2) };
+    const gf = (ms: number) => round(f / ms / 1e6);
+    const row = {
+      product: p[0].replace(/\s+/g, ' '), wasmGflops: gf(w.ms), nativeGflops: gf(n.ms), speedup: round(w.ms / n.ms, 2),
+      wasmGflopsCpu: gf(w.cpuMs), nativeGflopsCpu: gf(n.cpuMs),
+    };
     gemm.push(row);
-    log(`  ${p[0].padEnd(28)} wasm ${String(row.wasmGflops).padStart(6)}   native ${String(row.nativeGflops).padStart(6)}   x${row.speedup}`);
+    log(`  ${p[0].padEnd(28)} wasm ${String(row.wasmGflops).padStart(6)} (${row.wasmGflopsCpu})   native ${String(row.nativeGflops).padStart(6)} (${row.nativeGflopsCpu})   x${row.speedup}`);
   }
 
-  log(`\nproduction NTP step (median of ${STEPS}), ms`);
+  log(`\nproduction NTP step (median of ${STEPS}), wall ms (CPU ms, all threads)`);
   const ntpStepMsByWorkers: Record<'wasm' | 'native', Record<number, number>> = { wasm: {}, native: {} };
+  const ntpStepCpuMsByWorkers: Record<'wasm' | 'native', Record<number, number>> = { wasm: {}, native: {} };
   const model = new GPT(MODEL, 0);
   for (const workers of [1, 2]) {
     for (const path of ['wasm', 'native'] as const) {
@@ -146,11 +164,13 @@ async function main(): Promise<void> {
       setNativeGemm(path === 'native' ? native.gemm : null);
       const dp = workers > 1 ? await DataParallel.start(workers, model) : null;
       try {
-        ntpStepMsByWorkers[path][workers] = round(await ntpStepMs(model, dp));
+        const t = await ntpStep(model, dp);
+        ntpStepMsByWorkers[path][workers] = round(t.ms);
+        ntpStepCpuMsByWorkers[path][workers] = round(t.cpuMs);
       } finally {
         await dp?.close();
       }
-      log(`  ${workers} worker${workers > 1 ? 's' : ' '} ${path.padEnd(6)} ${ntpStepMsByWorkers[path][workers]} ms   (load ${load()})`);
+      log(`  ${workers} worker${workers > 1 ? 's' : ' '} ${path.padEnd(6)} ${ntpStepMsByWorkers[path][workers]} ms (${ntpStepCpuMsByWorkers[path][workers]})   load ${load()}`);
     }
   }
   delete process.env.WORKBENCH_NATIVE_GEMM;
@@ -159,7 +179,7 @@ async function main(): Promise<void> {
   log(`  native speed-up: x${speedup(1)} on 1 worker, x${speedup(2)} on 2`);
 
   console.log(JSON.stringify({
-    native: native.config, library: native.library, gemm, ntpStepMsByWorkers,
+    native: native.config, library: native.library, gemm, ntpStepMsByWorkers, ntpStepCpuMsByWorkers,
     ntpSpeedupByWorkers: { 1: speedup(1), 2: speedup(2) }, loadAvg: load(), cores: os.availableParallelism(),
   }));
 }

@@ -94,12 +94,13 @@ async function initNamed(name: BackendName, skipped: string[], opts: { allowSoft
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         wasm.setWasmPaths(wasmDistDir());
         await activate('wasm');
-        // Opt-in second core for large matrix products (see wasm-gemm-worker.ts): on this
-        // (shared, virtualised) machine it has not yet measured faster, so it is off by default.
-        const wantWorker = gemmThreadsRequested() > 1;
-        const worker = wantWorker ? await GemmWorker.start() : null;
         // Matrix products on OpenBLAS where the native addon loads (native/); the WASM kernels otherwise.
         const native = loadNativeGemm();
+        // Opt-in second core for large matrix products (see wasm-gemm-worker.ts): on this
+        // (shared, virtualised) machine it has not yet measured faster, so it is off by default.
+        // It splits the WASM GEMMs only, so with native sgemm it would idle.
+        const wantWorker = gemmThreadsRequested() > 1 && !native.ok;
+        const worker = wantWorker ? await GemmWorker.start() : null;
         installFastWasmKernels({ worker, native: native.ok ? native.gemm : null });
         const threads = worker ? 2 : wasm.getThreadsCount();
         const workerNote = wantWorker && !worker ? ', GEMM worker failed to start' : '';
