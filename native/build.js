@@ -2,14 +2,20 @@
 // Run by package.json's postinstall, where it must never fail an install: a machine without a C
 // compiler, Node's headers or OpenBLAS gets one line saying so and the trainer keeps its WASM
 // kernels. `npm run build:native` runs it with --strict, which exits non-zero on failure.
+// It builds in a temporary folder and then renames the binary into place, so a failed build
+// leaves a working addon alone and a process loading it never sees half a file.
+// `--out DIR` puts the binary elsewhere (the tests build into a temporary folder).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const strict = process.argv.includes('--strict');
+const args = process.argv.slice(2);
+const strict = args.includes('--strict');
+const outDir = args.includes('--out') ? resolve(args[args.indexOf('--out') + 1]) : join(here, 'build', 'Release');
 const require = createRequire(import.meta.url);
 
 function done(ok, line) {
@@ -37,20 +43,32 @@ const gyp = findNodeGyp();
 if (!gyp) done(false, 'not built (node-gyp not found); the trainer uses its WASM kernels');
 // The running Node's own headers (<prefix>/include/node, shipped by distributions and by Node's
 // tarballs) when npm names none: node-gyp would otherwise download them, which fails offline.
-const args = [gyp, 'rebuild', '--release'];
+const gypArgs = [gyp, 'rebuild', '--release'];
 const prefix = dirname(dirname(process.execPath));
-if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'common.gypi'))) args.push(`--nodedir=${prefix}`);
-const r = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8' });
-if (r.status !== 0) {
-  // The first line that names the cause (a compiler error, node-gyp's stack head), else the last.
-  const lines = `${r.stderr ?? ''}${r.error ? r.error.message : ''}`.trim().split('\n');
-  const tail = (lines.find((l) => /error:|Error:|not found/.test(l)) ?? lines.at(-1) ?? '').replace(/^gyp ERR! (stack )?/, '').trim();
-  done(false, `not built (node-gyp rebuild failed: ${tail}); the trainer uses its WASM kernels`);
-}
-const file = join(here, 'build', 'Release', 'workbench_gemm.node');
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'common.gypi'))) gypArgs.push(`--nodedir=${prefix}`);
+
+const work = mkdtempSync(join(os.tmpdir(), 'workbench-gemm-'));
+const built = join(outDir, 'workbench_gemm.node');
+let failure = null;
 try {
-  const info = require(file).info();
-  done(true, info.ok ? `built ${file}; ${info.config} at ${info.library}` : `built ${file}, but no OpenBLAS loads (${info.error}); install libopenblas0-pthread`);
+  for (const part of ['binding.gyp', 'src']) cpSync(join(here, part), join(work, part), { recursive: true });
+  const r = spawnSync(process.execPath, gypArgs, { cwd: work, encoding: 'utf8' });
+  if (r.status === 0) {
+    mkdirSync(outDir, { recursive: true });
+    copyFileSync(join(work, 'build', 'Release', 'workbench_gemm.node'), `${built}.tmp`);
+    renameSync(`${built}.tmp`, built);
+  } else {
+    // The first line that names the cause (a compiler error, node-gyp's stack head), else the last.
+    const lines = `${r.stderr ?? ''}${r.error ? r.error.message : ''}`.trim().split('\n');
+    failure = (lines.find((l) => /error:|Error:|not found/.test(l)) ?? lines.at(-1) ?? '').replace(/^gyp ERR! (stack )?/, '').trim();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+if (failure !== null) done(false, `not built (node-gyp rebuild failed: ${failure}); the trainer uses its WASM kernels`);
+try {
+  const info = require(built).info();
+  done(true, info.ok ? `built ${built}; ${info.config} at ${info.library}` : `built ${built}, but no OpenBLAS loads (${info.error}); install libopenblas0-pthread`);
 } catch (err) {
-  done(false, `built ${file}, but it does not load: ${err instanceof Error ? err.message : String(err)}`);
+  done(false, `built ${built}, but it does not load: ${err instanceof Error ? err.message : String(err)}`);
 }

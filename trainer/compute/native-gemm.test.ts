@@ -1,6 +1,9 @@
 // The native GEMM addon on its own: what it refuses and how it says so. Each case that needs a
 // fresh load (the addon picks its library once per process) runs in a child process.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNativeGemm, systemOpenBlas } from './native-gemm';
 
@@ -15,7 +18,33 @@ function loadIn(env: Record<string, string>): { ok: boolean; reason?: string; la
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
 
+/** native/build.js (package.json's postinstall) into a temporary folder. */
+function build(args: string[], env: Record<string, string> = {}) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gemm-build-test-'));
+  try {
+    const r = spawnSync(process.execPath, ['native/build.js', '--out', out, ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    return { status: r.status, output: `${r.stdout}${r.stderr}`, built: fs.existsSync(path.join(out, 'workbench_gemm.node')) };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
 describe('native GEMM addon', () => {
+  it('never fails an install: without a working compiler the build says why and exits 0 (--strict: 1)', () => {
+    const soft = build([], { CC: '/bin/false', CXX: '/bin/false' });
+    expect(soft.status, soft.output).toBe(0);
+    expect(soft.output).toMatch(/^native GEMM: not built \(node-gyp rebuild failed: .+\); the trainer uses its WASM kernels\n$/);
+    expect(soft.built).toBe(false);
+    expect(build(['--strict'], { CC: '/bin/false', CXX: '/bin/false' }).status).toBe(1);
+  });
+
+  it.runIf(native.ok)('builds offline with this Node\'s headers, into place', () => {
+    const r = build(['--strict']);
+    expect(r.status, r.output).toBe(0);
+    expect(r.built).toBe(true);
+    expect(r.output).toMatch(/^native GEMM: built .*workbench_gemm\.node; OpenBLAS \d+\.\d+\.\d+/);
+  });
+
   it('WORKBENCH_NATIVE_GEMM=0 turns it off, with the reason', () => {
     expect(loadIn({ WORKBENCH_NATIVE_GEMM: '0' })).toEqual({ ok: false, reason: 'off (WORKBENCH_NATIVE_GEMM=0)' });
   });
