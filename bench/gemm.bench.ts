@@ -6,9 +6,11 @@
 //     (GPT 2 layers x 128 wide x 4 heads, batch 32 x 64 tokens: 2,048 rows), forward and backward;
 //   - that production NTP step (NtpTrainer: fresh parity batch, masked loss, AdamW, clipping) with
 //     and without native, on 1 worker and on 2 data-parallel workers (each thread its own OpenBLAS,
-//     single-threaded).
+//     single-threaded);
+//   - the production RL step (RlTrainer, GRPO: 256 rollouts of d = 20 parity prompts with the KV
+//     cache, rewards, the update) with and without native, 1 worker.
 // The last line is one JSON object. Flags: --steps N (timed NTP steps, default 10), --reps N
-// (timed repetitions per product, default 20). The load average is printed: on a shared machine
+// (timed repetitions per product, default 20), --rl-steps N (timed RL steps, default 2; 0 skips). The load average is printed: on a shared machine
 // every wall time moves, so CPU time (user + system of the whole process) is printed beside it:
 // on a loaded machine it is the steadier measure of the work done.
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +21,7 @@ import { loadNativeGemm } from '../trainer/compute/native-gemm';
 import { DataParallel } from '../trainer/compute/data-parallel';
 import { GPT, type GPTConfig } from '../trainer/model/model';
 import { NtpTrainer } from '../trainer/algorithms/ntp';
+import { RlTrainer } from '../trainer/algorithms/rl';
 import { makeTask } from '../trainer/tasks';
 import { parseConfig } from '../vocabulary/experiment-config';
 
@@ -29,6 +32,7 @@ const numArg = (name: string, dflt: number) => {
 };
 const STEPS = numArg('--steps', 10);
 const REPS = numArg('--reps', 20);
+const RL_STEPS = numArg('--rl-steps', 2);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -109,7 +113,21 @@ function benchConfig() {
     task: { kind: 'parity', d: 31, p_cot: 1 }, // 64 tokens a row, as in trainer.bench.ts
     model: { layers: MODEL.nLayer, heads: MODEL.nHead, width: MODEL.nEmbd, mlpRatio: MODEL.mlpRatio },
     ntp: { steps: 1000, batchSize: B, lr: 1e-3, warmupSteps: 0, gradClip: 1 },
+    rl: { algorithm: 'grpo', promptsPerStep: 32, groupSize: 8, lr: 1e-4 },
   });
+}
+
+/** The production RL step as bench/trainer.bench.ts times it: d = 20 prompts, 21 new tokens at most. */
+async function rlStep(model: GPT): Promise<Timing> {
+  const config = parseConfig({ ...benchConfig(), task: { kind: 'parity', d: 20, p_cot: 0.25 } });
+  const ref = GPT.fromBytes(model.toBytes());
+  const trainer = new RlTrainer(model, ref, makeTask(config.task), config.rl!, { maxNewTokens: 21, seed: 1, rolloutsToLog: 0 });
+  try {
+    return await time(RL_STEPS, 1, (i) => trainer.step(i));
+  } finally {
+    trainer.dispose();
+    ref.dispose();
+  }
 }
 
 /** The production NTP step (loss read back, so the step is finished when timed). */
@@ -174,13 +192,28 @@ async function main(): Promise<void> {
     }
   }
   delete process.env.WORKBENCH_NATIVE_GEMM;
-  model.dispose();
   const speedup = (w: number) => round(ntpStepMsByWorkers.wasm[w] / ntpStepMsByWorkers.native[w], 2);
   log(`  native speed-up: x${speedup(1)} on 1 worker, x${speedup(2)} on 2`);
 
+  const rlStepMs: Record<'wasm' | 'native', number> | null = RL_STEPS > 0 ? { wasm: 0, native: 0 } : null;
+  const rlStepCpuMs: Record<'wasm' | 'native', number> | null = RL_STEPS > 0 ? { wasm: 0, native: 0 } : null;
+  if (rlStepMs && rlStepCpuMs) {
+    log(`\nproduction RL step, 1 worker (median of ${RL_STEPS}), wall ms (CPU ms)`);
+    for (const path of ['wasm', 'native'] as const) {
+      setNativeGemm(path === 'native' ? native.gemm : null);
+      const copy = GPT.fromBytes(model.toBytes()); // both paths start from the same weights
+      const t = await rlStep(copy).finally(() => copy.dispose());
+      rlStepMs[path] = round(t.ms);
+      rlStepCpuMs[path] = round(t.cpuMs);
+      log(`  ${path.padEnd(6)} ${rlStepMs[path]} ms (${rlStepCpuMs[path]})   load ${load()}`);
+    }
+    setNativeGemm(native.gemm);
+  }
+  model.dispose();
+
   console.log(JSON.stringify({
     native: native.config, library: native.library, gemm, ntpStepMsByWorkers, ntpStepCpuMsByWorkers,
-    ntpSpeedupByWorkers: { 1: speedup(1), 2: speedup(2) }, loadAvg: load(), cores: os.availableParallelism(),
+    ntpSpeedupByWorkers: { 1: speedup(1), 2: speedup(2) }, rlStepMs, rlStepCpuMs, loadAvg: load(), cores: os.availableParallelism(),
   }));
 }
 
