@@ -153,9 +153,10 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info cb) {
   napi_typedarray_type type;
   size_t length = 0;
   void *data = NULL;
-  if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float32_array || !data) {
+  if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
     return throw_error(env, "sgemmBatched: heap must be a Float32Array");
   }
+  if (!data) return throw_error(env, "sgemmBatched: heap is detached (WASM memory grew: pass the current HEAPF32)");
   int64_t v[10];
   static const char *const names[10] = {"aAt", "bAt", "cAt", "batch", "strideA", "strideB", "strideC", "m", "n", "k"};
   for (int i = 0; i < 10; i++) {

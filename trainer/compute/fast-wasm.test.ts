@@ -156,6 +156,30 @@ describe('fast wasm kernels', () => {
     }
   });
 
+  it.runIf(native.ok)('native sgemm gets the heap after the output allocation grew it', () => {
+    if (!native.ok) return;
+    const wasmHeap = () => (tf.backend() as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32;
+    const before = wasmHeap().buffer;
+    // an output larger than the whole heap: allocating it inside the kernel must grow the memory
+    const M = 1024;
+    const K = 16;
+    const N = Math.ceil(before.byteLength / (4 * M)) + 1024;
+    const a = tf.randomNormal([M, K], 0, 1, 'float32', 5);
+    const b = tf.randomNormal([K, N], 0, 1, 'float32', 6);
+    const av = a.dataSync();
+    const bv = b.dataSync();
+    const grownBefore = wasmHeap().buffer !== before; // the inputs alone may already have grown it
+    const c = withGemm(native.gemm, () => tf.matMul(a, b));
+    if (!grownBefore) expect(wasmHeap().buffer).not.toBe(before);
+    const cv = c.dataSync();
+    for (const [i, j] of [[0, 0], [M - 1, N - 1], [517, 12345 % N], [3, N - 7]]) {
+      let want = 0;
+      for (let k = 0; k < K; k++) want += av[i * K + k] * bv[k * N + j];
+      expect(Math.abs(cv[i * N + j] - want), `c[${i}, ${j}]`).toBeLessThan(1e-4);
+    }
+    tf.dispose([a, b, c]);
+  });
+
   it('Sum over leading axes matches plain TF.js', async () => {
     const run = () => tf.tidy(() => {
       const x = tf.randomNormal([6, 7, 9], 0, 1, 'float32', 3);

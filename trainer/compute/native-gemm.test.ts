@@ -83,6 +83,10 @@ describe('native GEMM addon', () => {
     expect(() => native.gemm.sgemmBatched(heap, 0, 8, 62, 1, 0, 0, 0, 2, 2, 3, false, false)).toThrow(/outside the heap/);
     expect(() => native.gemm.sgemmBatched(heap, 0, 8, 16, 30, 0, 0, 4, 2, 2, 3, false, false)).toThrow(/outside the heap/);
     expect(() => native.gemm.sgemmBatched(new Float64Array(8) as unknown as Float32Array, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, false, false)).toThrow(/Float32Array/);
+    const grown = new WebAssembly.Memory({ initial: 1, maximum: 2 });
+    const oldView = new Float32Array(grown.buffer);
+    grown.grow(1); // detaches the old buffer, as WASM memory growth does to HEAPF32
+    expect(() => native.gemm.sgemmBatched(oldView, 0, 8, 16, 1, 0, 0, 0, 2, 2, 3, false, false)).toThrow(/heap is detached/);
     expect(() => native.gemm.sgemmBatched(heap, -1, 8, 16, 1, 0, 0, 0, 2, 2, 3, false, false)).toThrow(/aAt must be a non-negative integer/);
   });
 });
