@@ -18,8 +18,12 @@ export const EXTERNAL_PACKAGES = [
 ] as const;
 
 
-/** Folders beside node_modules that the packaged app loads at run time (better-sqlite3's Electron-ABI build, db/native.ts). */
-export const EXTRA_APP_FOLDERS = ['.electron-native'] as const;
+/**
+ * Folders beside node_modules that the packaged app loads at run time: better-sqlite3's Electron-ABI
+ * build (db/native.ts) and the optional native GEMM addon (N-API, the same binary as Node's;
+ * trainer/compute/native-gemm.ts). Absent ones are skipped.
+ */
+export const EXTRA_APP_FOLDERS = ['.electron-native', 'native/build/Release'] as const;
 
 /**
  * Rollup's `external` (an array, so Forge's and our build's own entries merge with it): each

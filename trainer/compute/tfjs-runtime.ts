@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { installFastWasmKernels } from './fast-wasm';
+import { loadNativeGemm } from './native-gemm';
 import { GemmWorker } from './wasm-gemm-worker';
 import { adapterLabel, type WebgpuAdapter } from './webgpu-adapter';
 import { activateWebgpu } from './webgpu-backend';
@@ -93,18 +94,22 @@ async function initNamed(name: BackendName, skipped: string[], opts: { allowSoft
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         wasm.setWasmPaths(wasmDistDir());
         await activate('wasm');
+        // Matrix products on OpenBLAS where the native addon loads (native/); the WASM kernels otherwise.
+        const native = loadNativeGemm();
         // Opt-in second core for large matrix products (see wasm-gemm-worker.ts): on this
         // (shared, virtualised) machine it has not yet measured faster, so it is off by default.
-        const wantWorker = gemmThreadsRequested() > 1;
+        // It splits the WASM GEMMs only, so with native sgemm it would idle.
+        const wantWorker = gemmThreadsRequested() > 1 && !native.ok;
         const worker = wantWorker ? await GemmWorker.start() : null;
-        installFastWasmKernels({ worker });
+        installFastWasmKernels({ worker, native: native.ok ? native.gemm : null });
         const threads = worker ? 2 : wasm.getThreadsCount();
         const workerNote = wantWorker && !worker ? ', GEMM worker failed to start' : '';
+        const gemmNote = native.ok ? `, matmul on ${native.label} sgemm (${native.library})` : `, native GEMM ${native.reason}`;
         return {
           name,
-          version: wasm.version_wasm,
+          version: native.ok ? `${wasm.version_wasm} + ${native.label} sgemm` : wasm.version_wasm,
           threads,
-          note: `wasm ${wasm.version_wasm}, SIMD, ${threads === 1 ? '1 thread' : `${threads} threads (GEMM worker)`}, fast matmul kernels${workerNote}${why}`,
+          note: `wasm ${wasm.version_wasm}, SIMD, ${threads === 1 ? '1 thread' : `${threads} threads (GEMM worker)`}, fast matmul kernels${gemmNote}${workerNote}${why}`,
         };
       } catch (err) {
         throw new Error(`backend 'wasm' cannot load: ${firstLine(err)}`);
