@@ -58,6 +58,19 @@ describe('multiplication task', () => {
     expect(t.isCorrect(e.prompt, wrongAnswer, true)).toBe(false);
   });
 
+  it('is exact for 8-digit factors, whose products pass 2^53', () => {
+    const t = task(8, 0.5);
+    const a = 99_999_999;
+    const b = 99_999_997; // a * b = 9999999600000003, not representable as a double
+    expect(t.decode(t.example(a, b, false).response)).toBe('3 0 0 0 0 0 0 0 6 9 9 9 9 9 9 9');
+    const long = t.example(a, b, true);
+    expect(t.decode(long.response.subarray(long.response.length - 16))).toBe('3 0 0 0 0 0 0 0 6 9 9 9 9 9 9 9');
+    expect(t.isCorrect(long.prompt, long.response, true)).toBe(true);
+    const offByOne = Int32Array.from(long.response);
+    offByOne[offByOne.length - 16] = 4; // ...04 instead of ...03
+    expect(t.isCorrect(long.prompt, offByOne, true)).toBe(false);
+  });
+
   it('long share within binomial bounds', () => {
     const n = 10_000;
     const k = task(2, 0.2).sampleBatch(new Rng(5), n).filter((e) => e.long).length;

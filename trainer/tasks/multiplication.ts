@@ -20,12 +20,13 @@ const EQ = 11;
 const PLUS = 12;
 const EOS = 13;
 
-/** `value`'s digits, least significant first, zero-padded to `width`. */
-export function digitsLsbFirst(value: number, width: number): number[] {
+/** `value`'s digits, least significant first, zero-padded to `width`. BigInt: 8-digit products pass 2^53. */
+export function digitsLsbFirst(value: number | bigint, width: number): number[] {
+  let v = BigInt(value);
   const out = new Array<number>(width);
   for (let i = 0; i < width; i++) {
-    out[i] = value % 10;
-    value = Math.floor(value / 10);
+    out[i] = Number(v % 10n);
+    v /= 10n;
   }
   return out;
 }
@@ -41,7 +42,7 @@ function valueLsbFirst(digits: ArrayLike<number>, from: number, count: number): 
 export function longForm(a: number, b: number, n: number): number[] {
   const w = 2 * n;
   const bDigits = digitsLsbFirst(b, n);
-  const term = (j: number) => a * bDigits[j] * 10 ** j;
+  const term = (j: number) => BigInt(a) * BigInt(bDigits[j]) * 10n ** BigInt(j);
   const out = digitsLsbFirst(term(0), w);
   let total = term(0);
   if (n === 1) return [...out, EQ, ...digitsLsbFirst(total, w)];
@@ -82,7 +83,7 @@ export class MultiplicationTask implements Task {
 
   example(a: number, b: number, long: boolean): Example {
     const prompt = Int32Array.from([...digitsLsbFirst(a, this.n), TIMES, ...digitsLsbFirst(b, this.n), EQ]);
-    const response = long ? this.longResponse(a, b) : Int32Array.from(digitsLsbFirst(a * b, 2 * this.n));
+    const response = long ? this.longResponse(a, b) : Int32Array.from(this.product(a, b));
     return { prompt, response, long };
   }
 
@@ -111,15 +112,24 @@ export class MultiplicationTask implements Task {
     return valueLsbFirst(tail, 0, w);
   }
 
+  /** The product's 2n digits, least significant first. */
+  private product(a: number, b: number): number[] {
+    return digitsLsbFirst(BigInt(a) * BigInt(b), 2 * this.n);
+  }
+
+  // Compared digit by digit, not by answerOf's value, which is inexact past 2^53 (8 digits).
   isCorrect(prompt: Int32Array, response: Int32Array, finished: boolean): boolean {
+    const w = 2 * this.n;
+    if (!finished || response.length < w) return false;
     const [a, b] = this.factors(prompt);
-    return this.answerOf(response, finished) === a * b;
+    const tail = response.subarray(response.length - w);
+    return this.product(a, b).every((t, i) => t === tail[i]);
   }
 
   chainCorrect(prompt: Int32Array, response: Int32Array, finished: boolean): boolean {
     if (!finished) return false;
     const [a, b] = this.factors(prompt);
-    const expected = response.length === 2 * this.n ? digitsLsbFirst(a * b, 2 * this.n) : this.longResponse(a, b);
+    const expected = response.length === 2 * this.n ? this.product(a, b) : this.longResponse(a, b);
     return expected.length === response.length && response.every((t, i) => t === expected[i]);
   }
 
