@@ -84,11 +84,23 @@ interface Scale {
   ntp?: Partial<ExperimentConfig['ntp']>;
   rl?: Partial<RlConfig>;
   eval?: Partial<ExperimentConfig['eval']>;
-  multiplication: { digits: number; ntpSteps: number };
+  multiplication: MultiplicationScale;
+}
+
+/** The multiplication study's size: it needs more NTP than parity at the same scale (see its entry). */
+interface MultiplicationScale {
+  digits: number;
+  /** p_cot of its NTP and NTP+RL runs (the control is 0.5). */
+  p_cot: number;
+  ntpSteps: number;
+  ntpLr: number;
 }
 
 const SCALES: Record<StudyScale, Scale> = {
-  full: { seeds: [0, 1, 2], multiplication: { digits: 3, ntpSteps: 2000 } },
+  // Multiplication: 2 digits, not 3: no 2-digit run learned the worked form within the time measured
+  // here (quick's note), so 3 digits is out of reach of this scale. 2,000 steps is an estimate, not a
+  // measurement: about 6 min a run on an idle 2-core machine (180 ms a step, batch 64).
+  full: { seeds: [0, 1, 2], multiplication: { digits: 2, p_cot: 0.1, ntpSteps: 2000, ntpLr: 3e-3 } },
   quick: {
     seeds: [0],
     // Measured here (width-64 headline): at d=8 the chain is learned in ~150-250 NTP steps (d=10
@@ -98,7 +110,11 @@ const SCALES: Record<StudyScale, Scale> = {
     ntp: { steps: 250, evalEvery: 25, warmupSteps: 10 },
     rl: { steps: 20, promptsPerStep: 8, evalEvery: 5 },
     eval: { heldOut: 128, samplesToLog: 4 },
-    multiplication: { digits: 2, ntpSteps: 250 },
+    // Measured here (issue 15): NTP at p_cot=1 reaches 59% greedy at step 300 of 500 (lr 3e-3; 24%
+    // at 250 steps with lr 1e-3); at p_cot=0.25 greedy decoding already follows the worked form by
+    // step 150 (the short answer's digits are uncertain, so the worked digit wins), at 0.1 it answers
+    // short. 400 steps (the quick bound) is too few to learn the worked form at p_cot=0.1.
+    multiplication: { digits: 2, p_cot: 0.1, ntpSteps: 400, ntpLr: 3e-3 },
   },
   tiny: {
     seeds: [0],
@@ -107,7 +123,7 @@ const SCALES: Record<StudyScale, Scale> = {
     ntp: { steps: 12, batchSize: 16, evalEvery: 6, warmupSteps: 2 },
     rl: { steps: 3, promptsPerStep: 4, groupSize: 4, evalEvery: 3 },
     eval: { heldOut: 16, samplesToLog: 2 },
-    multiplication: { digits: 1, ntpSteps: 12 },
+    multiplication: { digits: 1, p_cot: 0.1, ntpSteps: 12, ntpLr: 3e-3 },
   },
 };
 
@@ -354,15 +370,15 @@ export function getStudies(scale: StudyScale = 'full', seedCount?: number): Stud
     const m = SCALES[scale].multiplication;
     const mult = parseConfig({
       ...base,
-      task: { kind: 'multiplication', digits: m.digits, p_cot: p },
-      ntp: { ...base.ntp, steps: m.ntpSteps },
+      task: { kind: 'multiplication', digits: m.digits, p_cot: m.p_cot },
+      ntp: { ...base.ntp, steps: m.ntpSteps, lr: m.ntpLr, checkpointEvery: Math.max(1, Math.round(m.ntpSteps / 20)) },
       eval: { ...base.eval, maxNewTokens: undefined },
     });
     const control = withTask(mult, { p_cot: 0.5 });
     studies.push({
       name: 'multiplication',
       title: 'Beyond parity: n-digit multiplication',
-      description: `${m.digits}-digit multiplication, answer-only versus worked (partial products) responses mixed by p_cot=${p}; NTP, then ${rl.algorithm.toUpperCase()} from its last checkpoint; NTP alone at p_cot=0.5 as the control.`,
+      description: `${m.digits}-digit multiplication, answer-only versus worked (partial products and running totals) responses mixed by p_cot=${m.p_cot}; NTP, then ${rl.algorithm.toUpperCase()} from its last checkpoint; NTP alone at p_cot=0.5 as the control.`,
       runs: [
         { label: 'ntp', config: mult, seeds },
         branch('ntp+rl', mult, seeds, 'ntp', 'last', rl),
