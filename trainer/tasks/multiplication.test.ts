@@ -29,6 +29,19 @@ describe('multiplication task', () => {
     expect(one.decode(one.example(7, 8, false).response)).toBe('6 5');
   });
 
+  it('both forms open with the lowest digit of the product and part later; the `+` after 2n digits stands where the short form has EOS', () => {
+    const t = task(2, 0.5);
+    const rng = new Rng(3);
+    for (let i = 0; i < 200; i++) {
+      const [a, b] = [rng.int(100), rng.int(100)];
+      const long = t.example(a, b, true).response;
+      const short = t.example(a, b, false).response;
+      expect(long[0]).toBe(short[0]);
+      expect(long[0]).toBe((a % 10) * (b % 10) % 10);
+      expect(t.decode([long[4]])).toBe('+'); // where the short form has its EOS
+    }
+  });
+
   it('the long form has the length the config layer reserves for it', () => {
     for (let n = 1; n <= 8; n++) {
       const t = task(n, 0.5);

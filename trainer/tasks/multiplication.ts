@@ -133,7 +133,12 @@ export class MultiplicationTask implements Task {
     return expected.length === response.length && response.every((t, i) => t === expected[i]);
   }
 
-  /** The long form's first two tokens: the two lowest digits of a * b_0. */
+  /**
+   * The long form's first two tokens: the two lowest digits of a * b_0. The first is also the short
+   * answer's first digit (both are a_0 * b_0 mod 10), so the two forms part at the second token at
+   * the earliest, and often later (where the digits agree); the `+` after 2n digits, where the short
+   * form ends, is the first point at which they always differ.
+   */
   longFormOpening(prompt: Int32Array): [number, number] | null {
     const [a, b] = this.factors(prompt);
     const long = this.longResponse(a, b);
