@@ -164,8 +164,10 @@ export type StarConfig = RlConfig['star'];
 /** Tokens of the longest response before EOS. */
 export function longestResponse(task: TaskConfig): number {
   if (task.kind === 'parity') return task.chain === 'full' ? task.d : Math.ceil(task.d / task.chain.leap);
-  // multiplication: n partial products of n+1 digits, n-1 `+`, `=`, then the 2n-digit product
-  return task.digits * (task.digits + 1) + task.digits + 2 * task.digits;
+  // multiplication (trainer/tasks/multiplication.ts): 2n-1 numbers of 2n digits, 2n-2 separators;
+  // for n = 1, `P0 = S0`
+  const n = task.digits;
+  return n === 1 ? 5 : (2 * n - 1) * 2 * n + 2 * n - 2;
 }
 
 export function promptLength(task: TaskConfig): number {

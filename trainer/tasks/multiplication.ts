@@ -1,9 +1,14 @@
 // n-digit multiplication (issue 7): answer-only versus worked responses, mixed by p_cot.
-// Vocabulary: digits 0-9, `*`, `=`, `+`, EOS. Numbers are written most significant digit first,
-// zero-padded. A sequence is `a * b = response EOS` with
-//   short: the 2n-digit product;
-//   long:  a*b_0 + a*b_1 + ... + a*b_{n-1} = product, where b_j is b's j-th digit from the right and
-//          each partial product has n+1 digits (its shift by 10^j is implied by its place).
+// Vocabulary: digits 0-9, `*`, `=`, `+`, EOS. Every number is written least significant digit
+// first (our choice, after the reversed-digit formats that small transformers learn): a
+// left-to-right decoder then writes each digit after the digits whose carries it needs.
+// A sequence is `a * b = response EOS` with
+//   short: the product, 2n digits;
+//   long:  P0 + P1 = S1 + P2 = S2 ... + P(n-1) = S(n-1), where Pj = a * b_j * 10^j (b_j is b's j-th
+//          digit from the right) and Sj = P0 + ... + Pj, the running total; S(n-1) is the product.
+//          Each step is one two-term addition. Every number is padded to 2n digits, so digit i of
+//          every term sits at the same offset in its block (an attention head can find the digits
+//          to add at a fixed distance). For n = 1 the long form is `P0 = S0`.
 // The answer of a response is its last 2n tokens; its length is the number of tokens before EOS.
 import type { MultiplicationTaskConfig } from '../../vocabulary/experiment-config';
 import { Rng } from '../model/rng';
@@ -15,19 +20,42 @@ const EQ = 11;
 const PLUS = 12;
 const EOS = 13;
 
-function digitsOf(value: number, width: number): number[] {
+/** `value`'s digits, least significant first, zero-padded to `width`. BigInt: 8-digit products pass 2^53. */
+export function digitsLsbFirst(value: number | bigint, width: number): number[] {
+  let v = BigInt(value);
   const out = new Array<number>(width);
-  for (let i = width - 1; i >= 0; i--) {
-    out[i] = value % 10;
-    value = Math.floor(value / 10);
+  for (let i = 0; i < width; i++) {
+    out[i] = Number(v % 10n);
+    v /= 10n;
   }
   return out;
 }
 
-function valueOf(digits: ArrayLike<number>, from: number, count: number): number {
+/** The value of `count` digits written least significant first. */
+function valueLsbFirst(digits: ArrayLike<number>, from: number, count: number): number {
   let v = 0;
-  for (let i = from; i < from + count; i++) v = v * 10 + digits[i];
+  for (let i = from + count - 1; i >= from; i--) v = v * 10 + digits[i];
   return v;
+}
+
+/** Tokens of the long form's response for n-digit factors a and b (EOS excluded). */
+export function longForm(a: number, b: number, n: number): number[] {
+  const w = 2 * n;
+  const bDigits = digitsLsbFirst(b, n);
+  const term = (j: number) => BigInt(a) * BigInt(bDigits[j]) * 10n ** BigInt(j);
+  const out = digitsLsbFirst(term(0), w);
+  let total = term(0);
+  if (n === 1) return [...out, EQ, ...digitsLsbFirst(total, w)];
+  for (let j = 1; j < n; j++) {
+    total += term(j);
+    out.push(PLUS, ...digitsLsbFirst(term(j), w), EQ, ...digitsLsbFirst(total, w));
+  }
+  return out;
+}
+
+/** Tokens of the long form: 2n-1 numbers of 2n digits and one separator between each two. */
+export function longFormLength(n: number): number {
+  return (2 * n - 1) * 2 * n + 2 * n - 2 + (n === 1 ? 3 : 0);
 }
 
 export class MultiplicationTask implements Task {
@@ -41,28 +69,21 @@ export class MultiplicationTask implements Task {
   constructor(readonly config: MultiplicationTaskConfig) {
     this.n = config.digits;
     this.promptLength = 2 * this.n + 2;
-    this.maxResponseLength = this.n * (this.n + 1) + (this.n - 1) + 1 + 2 * this.n;
+    this.maxResponseLength = longFormLength(this.n);
   }
 
   /** The factors a prompt encodes. */
   factors(prompt: ArrayLike<number>): [number, number] {
-    return [valueOf(prompt, 0, this.n), valueOf(prompt, this.n + 1, this.n)];
+    return [valueLsbFirst(prompt, 0, this.n), valueLsbFirst(prompt, this.n + 1, this.n)];
   }
 
   longResponse(a: number, b: number): Int32Array {
-    const out: number[] = [];
-    const bDigits = digitsOf(b, this.n).reverse(); // least significant first
-    bDigits.forEach((bj, j) => {
-      if (j > 0) out.push(PLUS);
-      out.push(...digitsOf(a * bj, this.n + 1));
-    });
-    out.push(EQ, ...digitsOf(a * b, 2 * this.n));
-    return Int32Array.from(out);
+    return Int32Array.from(longForm(a, b, this.n));
   }
 
   example(a: number, b: number, long: boolean): Example {
-    const prompt = Int32Array.from([...digitsOf(a, this.n), TIMES, ...digitsOf(b, this.n), EQ]);
-    const response = long ? this.longResponse(a, b) : Int32Array.from(digitsOf(a * b, 2 * this.n));
+    const prompt = Int32Array.from([...digitsLsbFirst(a, this.n), TIMES, ...digitsLsbFirst(b, this.n), EQ]);
+    const response = long ? this.longResponse(a, b) : Int32Array.from(this.product(a, b));
     return { prompt, response, long };
   }
 
@@ -88,22 +109,36 @@ export class MultiplicationTask implements Task {
     if (!finished || response.length < w) return null;
     const tail = response.subarray(response.length - w);
     if (tail.some((t) => t > 9)) return null;
-    return valueOf(tail, 0, w);
+    return valueLsbFirst(tail, 0, w);
   }
 
+  /** The product's 2n digits, least significant first. */
+  private product(a: number, b: number): number[] {
+    return digitsLsbFirst(BigInt(a) * BigInt(b), 2 * this.n);
+  }
+
+  // Compared digit by digit, not by answerOf's value, which is inexact past 2^53 (8 digits).
   isCorrect(prompt: Int32Array, response: Int32Array, finished: boolean): boolean {
+    const w = 2 * this.n;
+    if (!finished || response.length < w) return false;
     const [a, b] = this.factors(prompt);
-    return this.answerOf(response, finished) === a * b;
+    const tail = response.subarray(response.length - w);
+    return this.product(a, b).every((t, i) => t === tail[i]);
   }
 
   chainCorrect(prompt: Int32Array, response: Int32Array, finished: boolean): boolean {
     if (!finished) return false;
     const [a, b] = this.factors(prompt);
-    const expected = response.length === 2 * this.n ? digitsOf(a * b, 2 * this.n) : this.longResponse(a, b);
+    const expected = response.length === 2 * this.n ? this.product(a, b) : this.longResponse(a, b);
     return expected.length === response.length && response.every((t, i) => t === expected[i]);
   }
 
-  /** The first worked token (the top digit of a * b_0), then the next one. */
+  /**
+   * The long form's first two tokens: the two lowest digits of a * b_0. The first is also the short
+   * answer's first digit (both are a_0 * b_0 mod 10), so the two forms part at the second token at
+   * the earliest, and often later (where the digits agree); the `+` after 2n digits, where the short
+   * form ends, is the first point at which they always differ.
+   */
   longFormOpening(prompt: Int32Array): [number, number] | null {
     const [a, b] = this.factors(prompt);
     const long = this.longResponse(a, b);
