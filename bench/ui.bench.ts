@@ -2,11 +2,14 @@
 // browser mode in Debian's Chromium. Times opening the compare view, each control change, the
 // metric-vs-hyperparameter view and the HTML report export. Printed, never asserted.
 // Usage: npm run build:renderer && npm run bench:ui   (BENCH_KEEP=1 keeps the temp store)
+// BENCH_PROFILE=1 also prints, per step, the API calls it made and the functions with the most
+// self time in a Chromium CPU profile (build with `npx vite build --config vite.renderer.config.ts
+// --minify false` for readable names). Profiling slows the page: its timings are not the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { openStore } from '../db/index';
 import { writeSyntheticRun } from '../db/testing/synthetic-sweep';
 
@@ -58,10 +61,42 @@ async function serve(): Promise<{ child: ChildProcess; launchUrl: string }> {
   return { child, launchUrl };
 }
 
+const PROFILE = process.env.BENCH_PROFILE === '1';
+let cdp: CDPSession | null = null;
+const apiCalls: string[] = [];
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** The functions with the most self time in a CPU profile, as printable lines. */
+function topSelfTime(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }, top = 12): string[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => `    ${ms.toFixed(1).padStart(8)} ms  ${name}`);
+}
+
 /** Runs `act` in the page, then waits (frame by frame) until `done` holds and one more frame has
  * painted; returns the milliseconds from the action to that frame. `act`/`done` are source strings
  * evaluated in the page, since they must cross into the browser. */
 async function timed(page: Page, act: string, done: string): Promise<number> {
+  if (!cdp) return timedInPage(page, act, done);
+  apiCalls.length = 0;
+  await cdp.send('Profiler.start');
+  const ms = await timedInPage(page, act, done);
+  const { profile } = await cdp.send('Profiler.stop');
+  console.log(`  api: ${apiCalls.join(', ') || 'none'}`);
+  console.log(topSelfTime(profile as unknown as Parameters<typeof topSelfTime>[0]).join('\n'));
+  return ms;
+}
+
+async function timedInPage(page: Page, act: string, done: string): Promise<number> {
   // A source string, not a function: tsx would wrap a function's inner helpers in `__name`, which
   // the page lacks.
   return page.evaluate<number>(`(async () => {
@@ -96,6 +131,17 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     await page.goto(launchUrl);
     await page.getByTestId('app-shell').waitFor({ timeout: 60_000 });
+    if (PROFILE) {
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      page.on('requestfinished', (req) => {
+        const t = req.timing();
+        if (req.url().includes('/api/') && !req.url().endsWith('/api/events')) {
+          void req.response().then((r) => r?.body()).then((b) => apiCalls.push(`${req.url().split('/api/')[1]} ${(t.responseEnd).toFixed(0)} ms ${((b?.length ?? 0) / 1e6).toFixed(2)} MB`));
+        }
+      });
+    }
 
     report('openCompareMs', await timed(page, `location.hash = '#/compare?ids=${ids.join(',')}'`, chartsDrawn(RUNS)), `open compare of ${RUNS} runs (3 charts drawn)`);
 
