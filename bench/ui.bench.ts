@@ -114,11 +114,17 @@ async function timedInPage(page: Page, act: string, done: string): Promise<numbe
   })()`);
 }
 
-/** True in the page once every compare chart lists `n` series and the `need` predicate on names holds. */
-const chartsDrawn = (n: number, need = 'true', count = 3) =>
-  `(() => { const cs = [...document.querySelectorAll('[data-testid^="compare-chart-"]')]; ` +
+/** True in the page once the view has every series it asked for. */
+const loaded = `document.querySelector('[data-testid="compare-view"]')?.getAttribute('data-loading') === 'false'`;
+
+/**
+ * True in the page once nothing is loading, every compare chart lists `n` series and the `need`
+ * predicate on names holds (and, when given, `bands` lines carry a seed band).
+ */
+const chartsDrawn = (n: number, need = 'true', count = 3, bands?: number) =>
+  `(() => { if (!(${loaded})) return false; const cs = [...document.querySelectorAll('[data-testid^="compare-chart-"]')]; ` +
   `return cs.length === ${count} && cs.every((c) => { const names = JSON.parse(c.getAttribute('data-series') || '[]'); ` +
-  `return names.length === ${n} && c.querySelector('canvas') && (${need}); }); })()`;
+  `return names.length === ${n} && c.querySelector('canvas') && (${bands == null ? 'true' : `c.getAttribute('data-bands') === '${bands}'`}) && (${need}); }); })()`;
 
 async function main(): Promise<void> {
   const ids = seed();
@@ -153,9 +159,9 @@ async function main(): Promise<void> {
     };
     const smooth = `const s = document.querySelector('input[aria-label="Smoothing"]'); s.value = '0.9'; s.dispatchEvent(new Event('input', { bubbles: true }));`;
     await control('smoothing 0 -> 0.9', smooth, `document.querySelector('.smooth .val').textContent === '0.90'`);
-    await control('x axis -> samples', `document.querySelector('[data-testid="x-samples"]').click()`, `document.querySelector('[data-testid="x-samples"]').getAttribute('aria-checked') === 'true'`);
-    await control('x axis -> step', `document.querySelector('[data-testid="x-step"]').click()`, `document.querySelector('[data-testid="x-step"]').getAttribute('aria-checked') === 'true'`);
-    await control('group seeds on', `document.querySelector('[data-testid="group-seeds"]').click()`, chartsDrawn(RUNS / SEEDS, `names.every((x) => /seeds/.test(x))`));
+    await control('x axis -> samples', `document.querySelector('[data-testid="x-samples"]').click()`, `document.querySelector('[data-testid="x-samples"]').getAttribute('aria-checked') === 'true' && ${loaded}`);
+    await control('x axis -> step', `document.querySelector('[data-testid="x-step"]').click()`, `document.querySelector('[data-testid="x-step"]').getAttribute('aria-checked') === 'true' && ${loaded}`);
+    await control('group seeds on', `document.querySelector('[data-testid="group-seeds"]').click()`, chartsDrawn(RUNS / SEEDS, `names.every((x) => /seeds/.test(x))`, 3, RUNS / SEEDS));
     await control('group seeds off', `document.querySelector('[data-testid="group-seeds"]').click()`, chartsDrawn(RUNS));
     await page.getByTestId('metric-picker').click();
     await control(
