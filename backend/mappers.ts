@@ -71,7 +71,7 @@ export function toRunDetail(run: StoreRunDetail): RunDetail {
 
 /** The store keeps each bucket's extremes as two points, so y already carries the spikes. */
 export function toMetricSeries(s: Series): MetricSeries {
-  return { runId: s.runId, key: s.key, x: s.x, y: s.y, min: s.y, max: s.y };
+  return { runId: s.runId, key: s.key, x: s.x, y: s.y };
 }
 
 export function toGroupSeries(groupKey: string, g: StoreGroupSeries): GroupSeries {

@@ -8,7 +8,7 @@ const detail = (id: number, over: Parameters<typeof makeRun>[1]): RunDetail => (
 const runs = [detail(1, { name: 'headline <p_cot=0.25>', pCot: 0.25 }), detail(2, { name: 'control p_cot=0.5', pCot: 0.5 })];
 const keys = ['eval/greedy_accuracy', 'eval/sampled_long_share'];
 const series: MetricSeries[] = runs.flatMap((r) =>
-  keys.map((key) => ({ runId: r.id, key, x: [0, 150, 300, 400], y: [0.5, 0.55, 0.6, 0.99], min: [0.5, 0.5, 0.6, 0.99], max: [0.5, 0.6, 0.6, 0.99] })),
+  keys.map((key) => ({ runId: r.id, key, x: [0, 150, 300, 400], y: [0.5, 0.55, 0.6, 0.99] })),
 );
 
 describe('renderComparisonReport', () => {
@@ -79,7 +79,7 @@ describe('report summary and legend', () => {
 
   it('lists many lines in one legend table instead of an SVG legend that cannot page', () => {
     const many = Array.from({ length: 10 }, (_, i) => detail(i + 1, { name: `sweep member ${i + 1}`, pCot: i / 20 }));
-    const manySeries: MetricSeries[] = many.map((r) => ({ runId: r.id, key: keys[0], x: [0, 100], y: [0.5, 0.6], min: [0.5, 0.6], max: [0.5, 0.6] }));
+    const manySeries: MetricSeries[] = many.map((r) => ({ runId: r.id, key: keys[0], x: [0, 100], y: [0.5, 0.6] }));
     const out = renderComparisonReport({ title: 'Many', runs: many, series: manySeries, keys: [keys[0]], generatedAt: new Date(), appVersion: '0.1.0' });
     const legend = /<table class="legend"[\s\S]*?<\/table>/.exec(out)?.[0] ?? '';
     const svg = /<svg[\s\S]*?<\/svg>/.exec(out.slice(out.indexOf('<figure')))?.[0] ?? '';

@@ -54,7 +54,7 @@ export function renderComparisonReport(input: ComparisonReportInput): string {
       showStar: false,
       legend: legendInChart,
     });
-    const svg = renderSvg(buildChartOption({ ...spec, animation: false }));
+    const svg = renderSvg(buildChartOption({ ...spec, animation: false, packed: true }));
     return `<figure class="chart" data-key="${esc(key)}">${svg}<figcaption>${esc(spec.title)}${
       spec.lines.length === 0 ? ' — no data logged for these runs' : ''
     }${grouped ? ` · seed groups: mean with ${band === 'std' ? '±1 std' : 'min–max'} band` : ''}</figcaption></figure>`;

@@ -90,14 +90,15 @@ export interface SampleView {
   length: number;
 }
 
-/** One run's metric, downsampled: each bucket keeps its mean (y) and its extremes. */
+/**
+ * One run's metric, downsampled by the store: each bucket is drawn as its extremes, two points in
+ * the order they were logged, so x/y already carry the spikes (shipped once, no min/max copies).
+ */
 export interface MetricSeries {
   runId: number;
   key: string;
   x: number[];
   y: number[];
-  min: number[];
-  max: number[];
 }
 
 /** Seeds of one config aggregated per step. */

@@ -48,6 +48,28 @@ describe('buildChartOption', () => {
     expect(lineNames(spec({ overlays: [{ name: 'STaR', points: [], color: '#000' }] }))).toContain('STaR');
   });
 
+  it('packs line data into one Float64Array that ECharts draws exactly as the pairs', () => {
+    const lines = [{ id: '1', name: 'a', color: '#000', x: [0, 10, 20, 30], y: [0.5, Number.NaN, 0.2, 0.9] }];
+    const packed = seriesOf(buildChartOption(spec({ lines, packed: true }))).find((s) => s.id === '1:main')! as unknown as { data: Float64Array; dimensions: string[] };
+    expect(packed.data).toBeInstanceOf(Float64Array);
+    expect([...packed.data]).toEqual([0, 0.5, 10, Number.NaN, 20, 0.2, 30, 0.9]);
+    expect(packed.dimensions).toEqual(['x', 'y']);
+    const svgOf = (option: ReturnType<typeof buildChartOption>) => {
+      const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 480, height: 280 });
+      chart.setOption(option);
+      const svg = chart.renderToSVGString();
+      chart.dispose();
+      return [...svg.matchAll(/ d="([^"]+)"/g)].map((m) => m[1]); // the geometry drawn
+    };
+    for (const over of [{}, { smoothing: 0.5 }, { logY: true, percent: false }]) {
+      const pairs = svgOf(buildChartOption(spec({ lines, ...over })));
+      expect(pairs.length).toBeGreaterThan(10);
+      expect(svgOf(buildChartOption(spec({ lines, packed: true, ...over })))).toEqual(pairs);
+    }
+    // A gap (NaN) is no tooltip row.
+    expect(tooltipHtml([{ seriesId: '1:main', seriesName: 'a', value: [10, Number.NaN], axisValue: 10 }], 'step', false)).not.toContain('tt-name');
+  });
+
   it('renders to SVG on the server with every name in the legend', () => {
     const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 480, height: 280 });
     chart.setOption(buildChartOption(spec({ legend: true, smoothing: 0.5, phaseBoundaries: [10] })));

@@ -1,6 +1,6 @@
 // One ECharts option builder for every chart, in the app (canvas) and in the HTML report
 // (server-side SVG). Pure: no DOM, so the report renders from Node.
-import type { EChartsOption, SeriesOption } from 'echarts';
+import type { EChartsOption, LineSeriesOption, SeriesOption } from 'echarts';
 import { ema } from './smoothing';
 import { niceCeil, niceFloor } from './axis';
 
@@ -114,9 +114,32 @@ export interface ChartSpec {
   cursorY?: () => number | null;
   /** The x window of an interactive chart; null = the whole axis. */
   zoom?: [number, number] | null;
+  /**
+   * Line data as one Float64Array [x0, y0, x1, y1, ...] (gaps as NaN) instead of [x, y] pairs:
+   * ECharts keeps a typed array as it is, where it deep-clones every pair on setOption and again
+   * on merge. The app's canvas charts take it; the same lines, drawn the same way.
+   */
+  packed?: boolean;
 }
 
 const toPairs = (x: number[], y: number[], log = false) => x.map((xi, i) => [xi, Number.isFinite(y[i]) && (!log || y[i] > 0) ? y[i] : null]);
+
+function toPacked(x: readonly number[], y: readonly number[], log: boolean): Float64Array {
+  const out = new Float64Array(2 * x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = y[i];
+    out[2 * i] = x[i];
+    out[2 * i + 1] = Number.isFinite(v) && (!log || v > 0) ? v : Number.NaN;
+  }
+  return out;
+}
+
+/** A line's `data` (and the `dimensions` ECharts needs to read a typed array) in the spec's form. */
+function lineData(spec: ChartSpec, x: number[], y: number[]): Pick<LineSeriesOption, 'data' | 'dimensions'> {
+  return spec.packed
+    ? { data: toPacked(x, y, spec.logY ?? false) as unknown as LineSeriesOption['data'], dimensions: ['x', 'y'] }
+    : { data: toPairs(x, y, spec.logY) };
+}
 
 /** Names a reader sees for the chart's data lines (tests and accessible summaries use these). */
 export function lineNames(spec: Pick<ChartSpec, 'lines' | 'overlays'>): string[] {
@@ -165,7 +188,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
         type: 'line',
         id: `${line.id}:raw`,
         name: line.name,
-        data: toPairs(line.x, line.y, spec.logY),
+        ...lineData(spec, line.x, line.y),
         showSymbol: false,
         silent: true,
         z: 2,
@@ -178,7 +201,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       type: 'line',
       id: `${line.id}:main`,
       name: line.name,
-      data: toPairs(line.x, smooth ? ema(line.y, smoothing) : line.y, spec.logY),
+      ...lineData(spec, line.x, smooth ? ema(line.y, smoothing) : line.y),
       showSymbol: line.x.length <= 2,
       symbolSize: 5,
       z: 3,
@@ -311,7 +334,8 @@ export function tooltipHtml(raw: unknown, xLabel: string, percent: boolean, curs
   const rows = params
     .filter((p) => p.seriesId && (p.seriesId.endsWith(':main') || p.seriesId.startsWith('overlay:')))
     .map((p) => ({ name: p.seriesName ?? '', color: p.color ?? '#888', y: Array.isArray(p.value) ? (p.value[1] as number | null) : null }))
-    .filter((r) => r.y != null)
+    // Packed data marks a gap with NaN, pairs with null.
+    .filter((r) => r.y != null && Number.isFinite(r.y))
     .sort((a, b) => (b.y as number) - (a.y as number));
   const x = params[0]?.axisValue ?? '';
   const fmt = (y: number) => (percent ? `${(y * 100).toFixed(1)}%` : Math.abs(y) >= 100 ? y.toFixed(0) : y.toPrecision(3));

@@ -13,8 +13,6 @@ const series: MetricSeries[] = runs.map((r) => ({
   key,
   x: [0, 300, 350, 400],
   y: [0.25, 0.25, 0.5, 0.9],
-  min: [0.25, 0.25, 0.5, 0.9],
-  max: [0.25, 0.25, 0.5, 0.9],
 }));
 const group: GroupSeries = {
   groupKey: runs[0].groupKey,
@@ -69,7 +67,7 @@ describe('buildPanelSpec', () => {
     const branched = makeRun(9, { name: 'branch', algorithm: 'star' });
     (branched.config as unknown as { ntp: { steps: number }; rl: Record<string, unknown> }).ntp.steps = 0;
     (branched.config as unknown as { rl: Record<string, unknown> }).rl.fromCheckpoint = { runId: 1, checkpointId: 2 };
-    const s: MetricSeries = { runId: 9, key, x: [40, 41, 42], y: [0.25, 0.4, 0.6], min: [0.25, 0.4, 0.6], max: [0.25, 0.4, 0.6] };
+    const s: MetricSeries = { runId: 9, key, x: [40, 41, 42], y: [0.25, 0.4, 0.6] };
     const spec = buildPanelSpec({ ...base, runs: [branched], series: indexSeries([s]) });
     expect(spec.phaseBoundaries).toEqual([40]);
     expect(spec.overlays![0].points[0]).toEqual([40, 0.25]);
@@ -90,7 +88,7 @@ describe('buildPanelSpec', () => {
   });
 
   it('starts an RL-only metric’s x axis at its data, without the NTP | RL divider', () => {
-    const reward: MetricSeries[] = runs.map((r) => ({ runId: r.id, key: 'reward', x: [301, 350, 400], y: [0.5, 0.7, 0.9], min: [0.5, 0.7, 0.9], max: [0.5, 0.7, 0.9] }));
+    const reward: MetricSeries[] = runs.map((r) => ({ runId: r.id, key: 'reward', x: [301, 350, 400], y: [0.5, 0.7, 0.9] }));
     const spec = buildPanelSpec({ ...base, key: 'reward', series: indexSeries(reward) });
     expect(spec.xFromData).toBe(true);
     expect(spec.phaseBoundaries).toEqual([]);
@@ -142,7 +140,7 @@ describe('unitColors', () => {
 
   it('draws 30 runs in 30 colours, none dashed, colours kept when a line is hidden', () => {
     const lone = Array.from({ length: 30 }, (_, i) => makeRun(i + 1, { pCot: i / 100 }));
-    const s = lone.map((r) => ({ runId: r.id, key, x: [0, 1], y: [0, 1], min: [0, 1], max: [0, 1] }));
+    const s = lone.map((r) => ({ runId: r.id, key, x: [0, 1], y: [0, 1] }));
     const spec = buildPanelSpec({ ...base, runs: lone, series: indexSeries(s) });
     expect(new Set(spec.lines.map((l) => l.color)).size).toBe(30);
     expect(spec.lines.some((l) => l.dashed)).toBe(false);

@@ -1,4 +1,4 @@
-// Working with the store's downsampled series: each bucket carries its mean (y) and extremes.
+// Working with the store's downsampled series: each bucket is drawn as its extremes (two points).
 import type { GroupSeries, MetricSeries } from '../runs';
 import { getPath } from '../config-paths';
 
@@ -22,10 +22,9 @@ export function lastPoint(s: { x: number[]; y: number[] }): Point | null {
   return null;
 }
 
-/** Best point; uses the bucket extremes when present so a downsampled spike still counts. */
-export function bestPoint(s: MetricSeries, direction: 'max' | 'min'): Point | null {
-  const ext = direction === 'max' ? s.max : s.min;
-  const ys = ext && ext.length === s.y.length ? ext : s.y;
+/** Best point; a downsampled spike still counts, since the store keeps each bucket's extremes as points. */
+export function bestPoint(s: { x: number[]; y: number[] }, direction: 'max' | 'min'): Point | null {
+  const ys = s.y;
   let best: Point | null = null;
   for (let i = 0; i < ys.length; i++) {
     const y = ys[i];

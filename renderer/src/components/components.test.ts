@@ -46,7 +46,7 @@ describe('components', () => {
   it('SummaryTable and ConfigDiffTable show last, best and only differing keys', () => {
     const runs = [makeRun(1, { name: 'a', pCot: 0.25 }), makeRun(2, { name: 'b', pCot: 0.5 })];
     const units = lineUnits(runs, '', null);
-    const s: MetricSeries = { runId: 1, key: 'eval/greedy_accuracy', x: [0, 10, 20], y: [0.5, 0.9, 0.8], min: [0.5, 0.9, 0.8], max: [0.5, 0.9, 0.8] };
+    const s: MetricSeries = { runId: 1, key: 'eval/greedy_accuracy', x: [0, 10, 20], y: [0.5, 0.9, 0.8] };
     const summary = render(SummaryTable, {
       props: { units, colors: ['#000', '#111'], keys: ['eval/greedy_accuracy'], seriesOf: (u: (typeof units)[number]) => (u.runs[0].id === 1 ? s : undefined), atStep: 10, xLabel: 'step' },
     }).body;
