@@ -39,7 +39,7 @@ export interface ExperimentOptions {
   /** Where training starts (default: scratch). Its models are trained in place; the caller disposes them. */
   start?: StartPoint;
   hooks?: ExperimentHooks;
-  /** Data-parallel replicas for NTP (default 1: this thread only); see resolveWorkers. */
+  /** Data-parallel replicas for NTP and RL (default 1: this thread only); see resolveWorkers. */
   workers?: number;
 }
 
@@ -224,11 +224,15 @@ export async function runExperiment(
       const cfg = config.rl;
       const resumeRl = resume?.phase === 'rl' ? resume : null;
       const ref = resumeRl?.ref ?? GPT.fromBytes(await model.toBytesAsync());
+      // replicas share the rollouts and the update by whole prompt groups: at most one group each
+      const replicas = Math.min(opts.workers ?? 1, cfg.promptsPerStep);
+      const parallel = replicas > 1 ? await startParallel(replicas, model, ref) : null;
       const trainer = new RlTrainer(model, ref, task, cfg, {
         maxNewTokens: cap,
         seed: config.seed,
         rolloutsToLog: Math.min(4, cfg.promptsPerStep * cfg.groupSize),
         restore: resumeRl?.trainer ?? null,
+        parallel,
       });
       const clock = new PhaseClock(runStart);
       try {
@@ -254,6 +258,7 @@ export async function runExperiment(
         }
       } finally {
         trainer.dispose();
+        await parallel?.close();
         if (ref !== resumeRl?.ref) ref.dispose();
       }
     }
@@ -269,9 +274,9 @@ function branchStepOf(start: StartPoint): number {
 }
 
 /** Worker threads where they can start; else this thread alone (a packaged app may lack the worker's source). */
-async function startParallel(replicas: number, model: GPT): Promise<DataParallel | null> {
+async function startParallel(replicas: number, model: GPT, ref: GPT | null = null): Promise<DataParallel | null> {
   try {
-    return await DataParallel.start(replicas, model);
+    return await DataParallel.start(replicas, model, ref);
   } catch (err) {
     process.stderr.write(`trainer: training on one thread: ${err instanceof Error ? err.message : String(err)}\n`);
     return null;
