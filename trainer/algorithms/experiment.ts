@@ -132,8 +132,11 @@ export async function runExperiment(
     }
     if (rows.length) sink.metrics(rows);
   };
+  // the current phase's replicas also share the evaluations' generations
+  let evalParallel: DataParallel | null = null;
   const runEval = async (phase: Phase, step: number): Promise<EvalOutcome> => {
     const out = await evaluate(model, task, heldOut, {
+      parallel: evalParallel,
       maxNewTokens: cap,
       sampleTemperature: config.eval.sampleTemperature,
       seed: hashSeed(`${config.seed}:eval:${phase}:${step}`),
@@ -184,6 +187,7 @@ export async function runExperiment(
       // at least one example per replica
       const replicas = Math.min(opts.workers ?? 1, cfg.batchSize);
       const parallel = replicas > 1 ? await startParallel(replicas, model) : null;
+      evalParallel = parallel;
       const trainer = new NtpTrainer(model, task, cfg, config.seed, resume?.phase === 'ntp' ? resume.trainer : null, parallel);
       const clock = new PhaseClock(runStart);
       const logEvery = Math.max(1, Math.floor(cfg.steps / 2000));
@@ -215,6 +219,7 @@ export async function runExperiment(
         }
       } finally {
         trainer.dispose();
+        evalParallel = null;
         await parallel?.close();
       }
     }
@@ -227,6 +232,7 @@ export async function runExperiment(
       // replicas share the rollouts and the update by whole prompt groups: at most one group each
       const replicas = Math.min(opts.workers ?? 1, cfg.promptsPerStep);
       const parallel = replicas > 1 ? await startParallel(replicas, model, ref) : null;
+      evalParallel = parallel;
       const trainer = new RlTrainer(model, ref, task, cfg, {
         maxNewTokens: cap,
         seed: config.seed,
@@ -258,6 +264,7 @@ export async function runExperiment(
         }
       } finally {
         trainer.dispose();
+        evalParallel = null;
         await parallel?.close();
         if (ref !== resumeRl?.ref) ref.dispose();
       }

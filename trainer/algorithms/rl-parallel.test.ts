@@ -6,6 +6,8 @@ import { METRIC } from '../../vocabulary/metric-keys';
 import { modelConfigFor } from '../model/model-config';
 import { GPT } from '../model/model';
 import { RlTrainer } from './rl';
+import { evaluate } from './eval';
+import { NtpTrainer } from './ntp';
 import { makeTask } from '../tasks';
 
 beforeAll(async () => {
@@ -59,6 +61,30 @@ const maxAbsDiff = (a: Float32Array[], b: Float32Array[]) => {
   for (let i = 0; i < a.length; i++) for (let j = 0; j < a[i].length; j++) m = Math.max(m, Math.abs(a[i][j] - b[i][j]));
   return m;
 };
+
+describe('data-parallel evaluation (held-out prompts split over the replicas)', () => {
+  it('gives the same greedy and sampled results as one thread (one rng stream per prompt)', async () => {
+    const config = parseConfig({ ...base, ntp: { steps: 20, batchSize: 16, lr: 3e-3, warmupSteps: 0 } });
+    const task = makeTask(config.task);
+    const model = new GPT(modelConfigFor(config), config.seed);
+    // a little NTP, so greedy and sampled answers differ from prompt to prompt
+    const ntp = new NtpTrainer(model, task, config.ntp, config.seed);
+    for (let i = 0; i < config.ntp.steps; i++) await ntp.step(i, false);
+    ntp.dispose();
+    const heldOut = task.heldOut(config.seed, 21); // odd: shards of 11 and 10
+    const opts = { maxNewTokens: responseCap(config), sampleTemperature: 1.5, seed: 9, samplesToLog: 21 };
+    const one = await evaluate(model, task, heldOut, opts);
+    const parallel = await DataParallel.start(2, model);
+    pools.push(parallel);
+    const two = await evaluate(model, task, heldOut, { ...opts, parallel });
+    expect(two.samples).toEqual(one.samples);
+    expect(two.metrics).toEqual(one.metrics);
+    // the sampled generations are not the greedy ones (the check above covers sampling too)
+    const responses = (kind: string) => one.samples.filter((x) => x.kind === kind).map((x) => x.response);
+    expect(responses('sampled')).not.toEqual(responses('greedy'));
+    model.dispose();
+  }, 60_000);
+});
 
 describe('data-parallel RL (rollouts and update by prompt groups on worker threads)', () => {
   for (const [name, config] of [['GRPO', grpo], ['STaR', star]] as const) {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SampleRow } from '../../db/types';
 import { packSequences, type PackedBatch, type SequenceParts } from './batch';
 import type { RlConfig } from '../../vocabulary/experiment-config';
-import { generate, type Generation } from '../model/generate';
+import { generate } from '../model/generate';
 import { disposeBatch, maskedCrossEntropy, maskedMean, toTensors, tokenEntropy, tokenLogProbs, type BatchTensors } from '../model/losses';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { AdamW, applyGradients, optimizerStep, readAndDispose } from '../model/optim';
@@ -73,7 +73,9 @@ export class RlTrainer {
     // one rng stream per prompt group: the same rollouts whichever replica samples the group
     const groupSeeds = prompts.map((_, g) => hashSeed(`${this.opts.seed}:rl-sample:${step}:${g}`));
     const gen = this.parallel
-      ? await this.parallelRollouts(repeated, groupSeeds)
+      ? await this.parallel.generate(this.model, repeated, this.groupShards(), groupSeeds, G, {
+          maxNewTokens: this.opts.maxNewTokens, temperature: cfg.temperature, eosId: task.eosId,
+        })
       : await generate(this.model, repeated, {
           maxNewTokens: this.opts.maxNewTokens,
           temperature: cfg.temperature,
@@ -136,31 +138,6 @@ export class RlTrainer {
   private groupShards(): [number, number][] {
     const G = this.cfg.groupSize;
     return shardRanges(this.cfg.promptsPerStep, this.parallel!.size).map(([a, b]) => [a * G, b * G]);
-  }
-
-  /** The rollouts sampled in shards on the replicas, put back in row order. */
-  private async parallelRollouts(repeated: Int32Array[], groupSeeds: number[]): Promise<Generation> {
-    const G = this.cfg.groupSize;
-    const P = repeated[0].length;
-    const gens = await this.parallel!.rollouts(
-      this.model,
-      this.groupShards().map(([a, b]) => {
-        const flat = new Int32Array((b - a) * P);
-        for (let i = a; i < b; i++) flat.set(repeated[i], (i - a) * P);
-        return {
-          prompts: flat, promptLength: P, groupSeeds: groupSeeds.slice(a / G, b / G),
-          maxNewTokens: this.opts.maxNewTokens, temperature: this.cfg.temperature, eosId: this.task.eosId,
-        };
-      }),
-    );
-    const tokens = gens.flatMap((g) => g.tokens);
-    const finished = new Uint8Array(repeated.length);
-    let off = 0;
-    for (const g of gens) {
-      finished.set(g.finished, off);
-      off += g.finished.length;
-    }
-    return { tokens, finished, lengths: Int32Array.from(tokens, (t) => t.length) };
   }
 
   private policyParams(): PolicyParams {

@@ -220,6 +220,37 @@ export class DataParallel {
     return all.map((r) => (r as PromiseFulfilledResult<Generation>).value);
   }
 
+  /**
+   * Generation over the replicas: the rows split at `ranges` (whole groups of `groupSize` rows,
+   * one rng stream each from `groupSeeds`), put back in row order.
+   */
+  async generate(
+    model: GPT,
+    prompts: Int32Array[],
+    ranges: [number, number][],
+    groupSeeds: readonly number[],
+    groupSize: number,
+    opts: { maxNewTokens: number; temperature: number; eosId: number },
+  ): Promise<Generation> {
+    const P = prompts[0].length;
+    const gens = await this.rollouts(
+      model,
+      ranges.map(([a, b]) => {
+        const flat = new Int32Array((b - a) * P);
+        for (let i = a; i < b; i++) flat.set(prompts[i], (i - a) * P);
+        return { prompts: flat, promptLength: P, groupSeeds: groupSeeds.slice(a / groupSize, b / groupSize), ...opts };
+      }),
+    );
+    const tokens = gens.flatMap((g) => g.tokens);
+    const finished = new Uint8Array(prompts.length);
+    let off = 0;
+    for (const g of gens) {
+      finished.set(g.finished, off);
+      off += g.finished.length;
+    }
+    return { tokens, finished, lengths: Int32Array.from(tokens, (t) => t.length) };
+  }
+
   async close(): Promise<void> {
     this.ownCache.dispose();
     await Promise.all(this.workers.map((w) => w.terminate()));

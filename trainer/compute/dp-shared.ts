@@ -193,6 +193,8 @@ export function measuredMeans(stats: ArrayLike<number>): { entropy: number; kl: 
 /** A shard's rollouts: its prompt groups, each on its own rng stream. */
 export async function rolloutShard(model: GPT, job: Omit<RolloutJob, 'seq' | 'kind'>): Promise<Generation> {
   const rows = job.prompts.length / job.promptLength;
+  // more replicas than prompts: this one has nothing to sample
+  if (rows === 0) return { tokens: [], lengths: new Int32Array(0), finished: new Uint8Array(0) };
   const prompts = Array.from({ length: rows }, (_, i) => job.prompts.subarray(i * job.promptLength, (i + 1) * job.promptLength));
   return generate(model, prompts, {
     maxNewTokens: job.maxNewTokens,
