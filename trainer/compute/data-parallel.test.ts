@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './tfjs-runtime';
-import { DataParallel } from './data-parallel';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DataParallel, workerScript } from './data-parallel';
 import { parseConfig } from '../../vocabulary/experiment-config';
 import { modelConfigFor } from '../model/model-config';
 import { GPT } from '../model/model';
@@ -63,4 +67,22 @@ describe('data-parallel NTP (worker threads, shared-memory gradient sum)', () =>
     init.dispose();
     expect(one.losses.at(-1)!).toBeLessThan(one.losses[0]);
   }, 120_000);
+});
+
+describe('the replica script', () => {
+  it('is the TypeScript source under tsx, and the bundled dp-worker.cjs beside a bundled trainer', () => {
+    const source = workerScript();
+    expect(source.eval).toBe(true);
+    expect(source.source).toContain('/trainer/compute/dp-worker.ts');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dp-bundle-'));
+    try {
+      const trainerBundle = pathToFileURL(path.join(dir, 'trainer.cjs')).href;
+      // without the worker bundle beside it, the trainer bundle would look for the source
+      expect(workerScript(trainerBundle).eval).toBe(true);
+      writeFileSync(path.join(dir, 'dp-worker.cjs'), '');
+      expect(workerScript(trainerBundle)).toEqual({ source: path.join(dir, 'dp-worker.cjs'), eval: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,6 +6,8 @@
 // the caller applies one optimizer step, and the next step's weights reach every replica through a
 // second shared buffer. Across worker counts only the float summation order differs.
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Generation } from '../model/generate';
 import type { GPT } from '../model/model';
@@ -83,14 +85,12 @@ export class DataParallel {
     };
     const modelBytes = model.toBytes();
     const refBytes = ref ? ref.toBytes() : null;
-    const entry = new URL('./dp-worker.ts', import.meta.url).href;
-    // the worker is TypeScript: register tsx inside it first (execArgv loaders do not reach eval'd workers)
-    const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    const script = workerScript();
     const workers: Worker[] = [];
     try {
       for (let slot = 1; slot < size; slot++) {
         const init: WorkerInit = { slot, numParams, modelBytes, refBytes, ...buffers };
-        workers.push(new Worker(bootstrap, { eval: true, workerData: init, execArgv: [] }));
+        workers.push(new Worker(script.source, { eval: script.eval, workerData: init, execArgv: [] }));
       }
       await Promise.all(
         workers.map(
@@ -255,6 +255,18 @@ export class DataParallel {
     this.ownCache.dispose();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * Where the replica's code is. In the packaged app this module is inside the trainer bundle and
+ * dp-worker is bundled beside it (dp-worker.cjs, vite.main.config.ts); under tsx (tests, CLI) the
+ * worker is TypeScript, so tsx is registered inside it first (execArgv loaders do not reach eval'd workers).
+ */
+export function workerScript(moduleUrl: string = import.meta.url): { source: string; eval: boolean } {
+  const bundled = fileURLToPath(new URL('./dp-worker.cjs', moduleUrl));
+  if (existsSync(bundled)) return { source: bundled, eval: false };
+  const entry = new URL('./dp-worker.ts', moduleUrl).href;
+  return { source: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, eval: true };
 }
 
 /** A flat gradient back into one tensor per variable (the caller disposes them). */
