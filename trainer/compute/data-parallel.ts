@@ -212,8 +212,12 @@ export class DataParallel {
       this.workers[i].postMessage({ ...s, kind: 'rollout', seq } satisfies RolloutJob);
       return reply;
     });
+    // the workers are unref'd (an idle pool must not keep the process alive); awaiting their replies must
+    for (const w of this.workers) w.ref();
     // settle every reply before throwing, so none is left unhandled
-    const [own, ...rest] = await Promise.allSettled([rolloutShard(model, shards[0]), ...replies]);
+    const [own, ...rest] = await Promise.allSettled([rolloutShard(model, shards[0]), ...replies]).finally(() => {
+      for (const w of this.workers) w.unref();
+    });
     const all = [own, ...rest];
     const failed = all.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
