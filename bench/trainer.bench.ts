@@ -12,7 +12,7 @@
 //   - the headline preset's wall time (NTP then RL) on all workers and on one.
 // The last line is one JSON object.
 //
-// Flags: --steps N (timed NTP steps, default 10), --rl-steps N (timed RL steps, default 3), --workers N (default: all cores), --no-stock, --no-2t,
+// Flags: --steps N (timed NTP steps, default 10), --rl-steps N (timed RL steps per round, default 3), --rl-rounds N (default 2), --workers N (default: all cores), --no-stock, --no-2t,
 // --no-torch, --no-headline (both headline runs), --no-headline-all-cores, --no-headline-one-core, --no-webgpu
 // The 1-minute load average is printed: on a machine shared with other work every figure moves.
 import { measureWebgpuStep, type WebgpuAdapterFigure } from './webgpu.bench';
@@ -314,12 +314,25 @@ async function main(): Promise<void> {
   log(`sampling 256 rows, ${PROMPT_LEN}-token prompt, ${NEW_TOKENS} new tokens: cached ${Math.round(cachedTps)} tok/s, uncached ${Math.round(uncachedTps)} tok/s (${round(cachedSamplingSpeedup, 2)}x)`);
 
   // the RL step for 1..N workers: rollouts sampled by prompt group on the replicas, the update's gradient summed
+  // in alternating rounds (1, 2, ..., N, 1, 2, ...): on a shared machine the load drifts, and one
+  // pass per count would hand the drift to the scaling figure
   const rlSteps = numArg('--rl-steps', 3);
+  const rlRounds = numArg('--rl-rounds', 2);
+  const rlTimes: Record<string, number[]> = {};
+  const rlSplits: Record<string, { rolloutMs: number[]; updateMs: number[] }> = {};
+  for (let r = 0; r < rlRounds; r++) {
+    for (let w = 1; w <= allWorkers; w++) {
+      (rlTimes[w] ??= []).push(...(await rlStepTimes(model, rlSteps, w)));
+      const split = (rlSplits[w] ??= { rolloutMs: [], updateMs: [] });
+      split.rolloutMs.push(lastRlSplit.rolloutMs);
+      split.updateMs.push(lastRlSplit.updateMs);
+    }
+  }
   const rlStepMsByWorkers: Record<string, number> = {};
-  const rlSplitByWorkers: Record<string, typeof lastRlSplit> = {};
-  for (let w = 1; w <= allWorkers; w++) {
-    rlStepMsByWorkers[w] = round(median(await rlStepTimes(model, rlSteps, w)));
-    rlSplitByWorkers[w] = { rolloutMs: round(lastRlSplit.rolloutMs), updateMs: round(lastRlSplit.updateMs) };
+  const rlSplitByWorkers: Record<string, { rolloutMs: number; updateMs: number }> = {};
+  for (const w of Object.keys(rlTimes)) {
+    rlStepMsByWorkers[w] = round(median(rlTimes[w]));
+    rlSplitByWorkers[w] = { rolloutMs: round(median(rlSplits[w].rolloutMs)), updateMs: round(median(rlSplits[w].updateMs)) };
   }
   const rlStepMs = rlStepMsByWorkers[1];
   for (const [w, ms] of Object.entries(rlStepMsByWorkers)) {
