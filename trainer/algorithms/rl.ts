@@ -1,6 +1,8 @@
 // RL post-training from an NTP model: sample groups of responses per prompt at temperature tau,
 // reward them (end-to-end or chain), and update with STaR, REINFORCE (batch-mean baseline) or GRPO
 // (group-normalized advantages, clipped ratio, optional k3 KL penalty to the frozen start model).
+// With data-parallel replicas, each samples and computes the gradient of whole prompt groups; the
+// rewards and advantages are the whole batch's, the gradients are summed in fixed order, one step.
 import * as tf from '@tensorflow/tfjs';
 import type { SampleRow } from '../../db/types';
 import { packSequences, type PackedBatch, type SequenceParts } from './batch';
