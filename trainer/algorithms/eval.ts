@@ -5,7 +5,7 @@
 import type { SampleRow } from '../../db/types';
 import { generate } from '../model/generate';
 import { shardRanges, type DataParallel } from '../compute/data-parallel';
-import { hashSeed } from '../model/rng';
+import { streamSeed } from '../model/rng';
 import { measureBranchProbabilities } from './branch-probabilities';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { lengthStats, share } from '../model/stats';
@@ -50,7 +50,7 @@ async function generateScored(
   temperature: number,
   opts: EvalOptions,
 ): Promise<Scored> {
-  const rowSeeds = prompts.map((_, i) => hashSeed(`${opts.seed}:${i}`));
+  const rowSeeds = prompts.map((_, i) => streamSeed(opts.seed, i));
   const out = opts.parallel
     ? await opts.parallel.generate(model, prompts.map((e) => e.prompt), shardRanges(prompts.length, opts.parallel.size), rowSeeds, 1, {
         maxNewTokens: opts.maxNewTokens, temperature, eosId: task.eosId,

@@ -16,7 +16,7 @@ import { klK3 } from '../model/rl-objective';
 import { policyObjective, type PolicyParams } from '../model/policy-gradient';
 import { shardRanges, unflatten, type DataParallel } from '../compute/data-parallel';
 import { measuredMeans } from '../compute/dp-shared';
-import { hashSeed, Rng } from '../model/rng';
+import { hashSeed, Rng, streamSeed } from '../model/rng';
 import { lengthStats, meanStd, share } from '../model/stats';
 import type { Task } from '../tasks/task';
 import type { GPT } from '../model/model';
@@ -73,7 +73,8 @@ export class RlTrainer {
     const prompts = task.sampleBatch(this.rng, cfg.promptsPerStep).map((e) => e.prompt);
     const repeated = prompts.flatMap((p) => Array.from({ length: G }, () => p));
     // one rng stream per prompt group: the same rollouts whichever replica samples the group
-    const groupSeeds = prompts.map((_, g) => hashSeed(`${this.opts.seed}:rl-sample:${step}:${g}`));
+    const base = hashSeed(`${this.opts.seed}:rl-sample:${step}`);
+    const groupSeeds = prompts.map((_, g) => streamSeed(base, g));
     const gen = this.parallel
       ? await this.parallel.generate(this.model, repeated, this.groupShards(), groupSeeds, G, {
           maxNewTokens: this.opts.maxNewTokens, temperature: cfg.temperature, eosId: task.eosId,
