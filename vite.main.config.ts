@@ -7,7 +7,8 @@ import { EXTERNAL_PATTERNS } from './electron/externals';
 
 export default defineConfig({
   build: {
-    lib: { entry: { main: 'electron/main.ts', trainer: 'trainer/process/trainer-process.ts' }, formats: ['cjs'], fileName: (_format, name) => `${name}.cjs` },
+    // dp-worker: the trainer's data-parallel replicas (worker threads) load it from beside trainer.cjs
+    lib: { entry: { main: 'electron/main.ts', trainer: 'trainer/process/trainer-process.ts', 'dp-worker': 'trainer/compute/dp-worker.ts' }, formats: ['cjs'], fileName: (_format, name) => `${name}.cjs` },
     rollupOptions: {
       external: [...EXTERNAL_PATTERNS],
     },

@@ -4,14 +4,15 @@
 //   - the production NTP step (NtpTrainer: fresh parity batch, masked loss, AdamW, clipping) with the
 //     fast WASM kernels for 1..N data-parallel workers, with scaling efficiency (and, once, stock kernels);
 //   - the production RL step (RlTrainer, GRPO): 256 rollouts (32 prompts x 8) of a 21-token parity
-//     prompt sampled at T=1 with the KV cache, rewards, the update;
+//     prompt sampled at T=1 with the KV cache, rewards, the update, for 1..N data-parallel workers,
+//     with scaling efficiency and the rollouts' share;
 //   - sampling tokens/s with and without the KV cache (256 rows, 21-token prompt, 21 new tokens);
 //   - the same model's PyTorch step, measured now by bench/torch_ref.py, where torch is importable
 //     on an optimised BLAS (no ratio on the reference BLAS);
 //   - the headline preset's wall time (NTP then RL) on all workers and on one.
 // The last line is one JSON object.
 //
-// Flags: --steps N (timed NTP steps, default 10), --workers N (default: all cores), --no-stock, --no-2t,
+// Flags: --steps N (timed NTP steps, default 10), --rl-steps N (timed RL steps per round, default 3), --rl-rounds N (default 2), --workers N (default: all cores), --no-stock, --no-2t,
 // --no-torch, --no-headline (both headline runs), --no-headline-all-cores, --no-headline-one-core, --no-webgpu
 // The 1-minute load average is printed: on a machine shared with other work every figure moves.
 import { measureWebgpuStep, type WebgpuAdapterFigure } from './webgpu.bench';
@@ -113,23 +114,68 @@ async function samplingTokensPerSec(model: GPT, cached: boolean, rows: number): 
   return (rows * NEW_TOKENS) / ((performance.now() - t0) / 1000);
 }
 
-/** The production RL step (RlTrainer, GRPO): 256 rollouts of d = 20 parity prompts with the KV cache, reward, update. */
-async function rlStepTimes(model: GPT, steps: number): Promise<number[]> {
+/** Where the RL steps of the last rlStepTimes call spent their time (ms, medians): sampling, and the rest (reward, update). */
+let lastRlSplit = { rolloutMs: 0, updateMs: 0 };
+
+/**
+ * The production RL step (RlTrainer, GRPO): 256 rollouts of d = 20 parity prompts with the KV cache,
+ * reward, update, on `workers` data-parallel replicas (1: this thread alone). Each worker count
+ * starts from the same weights, so every count samples the same rollouts.
+ */
+async function rlStepTimes(start: GPT, steps: number, workers: number): Promise<number[]> {
   const config = parseConfig({ ...benchConfig(), task: { kind: 'parity', d: 20, p_cot: 0.25 } });
-  const ref = GPT.fromBytes(model.toBytes());
-  const trainer = new RlTrainer(model, ref, makeTask(config.task), config.rl!, { maxNewTokens: NEW_TOKENS, seed: 1, rolloutsToLog: 0 });
+  const model = GPT.fromBytes(start.toBytes());
+  const ref = GPT.fromBytes(start.toBytes());
+  const parallel = workers > 1 ? await DataParallel.start(workers, model, ref) : null;
+  // the rollouts' share, timed by wrapping the one sampling call the step makes
+  const rolloutMs: number[] = [];
+  const trainer = new RlTrainer(model, ref, makeTask(config.task), config.rl!, { maxNewTokens: NEW_TOKENS, seed: 1, rolloutsToLog: 0, parallel });
   const times: number[] = [];
   try {
     for (let s = 0; s < steps + 1; s++) {
       const t0 = performance.now();
+      const sampled = timeRollouts(parallel, ref);
       await trainer.step(s);
-      if (s > 0) times.push(performance.now() - t0);
+      if (s > 0) {
+        times.push(performance.now() - t0);
+        rolloutMs.push(sampled());
+      }
     }
   } finally {
     trainer.dispose();
+    await parallel?.close();
+    model.dispose();
     ref.dispose();
   }
+  lastRlSplit = { rolloutMs: median(rolloutMs), updateMs: median(times) - median(rolloutMs) };
   return times;
+}
+
+/** Times the step's sampling: DataParallel.rollouts, or (one thread) from now until the update's first forward of `ref`. */
+function timeRollouts(parallel: DataParallel | null, ref: GPT): () => number {
+  let ms = 0;
+  if (parallel) {
+    const orig = parallel.rollouts.bind(parallel);
+    parallel.rollouts = async (...a) => {
+      const t0 = performance.now();
+      try {
+        return await orig(...a);
+      } finally {
+        ms = performance.now() - t0;
+        parallel.rollouts = orig;
+      }
+    };
+  } else {
+    // one thread: the update begins with the reference's forward (KL), right after sampling and rewards
+    const t0 = performance.now();
+    const orig = ref.forward.bind(ref);
+    ref.forward = (...a) => {
+      ms = performance.now() - t0;
+      ref.forward = orig;
+      return orig(...a);
+    };
+  }
+  return () => ms;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,11 +313,36 @@ async function main(): Promise<void> {
   const cachedSamplingSpeedup = cachedTps / uncachedTps;
   log(`sampling 256 rows, ${PROMPT_LEN}-token prompt, ${NEW_TOKENS} new tokens: cached ${Math.round(cachedTps)} tok/s, uncached ${Math.round(uncachedTps)} tok/s (${round(cachedSamplingSpeedup, 2)}x)`);
 
-  const rlStepMs = median(await rlStepTimes(model, 3));
-  log(`RL step (GRPO, 256 rollouts = 32 prompts x 8, T=1, cap ${NEW_TOKENS}, reward, update): ${round(rlStepMs)} ms`);
-  // TODO(compute): RL rollouts and update are not data-parallel yet; only the 1-worker figure exists.
-  const rlStepMsByWorkers: Record<string, number> = { 1: round(rlStepMs) };
-  log('RL step with more workers: not measured (RL is not data-parallel yet)');
+  // the RL step for 1..N workers: rollouts sampled by prompt group on the replicas, the update's gradient summed
+  // in alternating rounds (1, 2, ..., N, 1, 2, ...): on a shared machine the load drifts, and one
+  // pass per count would hand the drift to the scaling figure
+  const rlSteps = numArg('--rl-steps', 3);
+  const rlRounds = numArg('--rl-rounds', 2);
+  const rlTimes: Record<string, number[]> = {};
+  const rlSplits: Record<string, { rolloutMs: number[]; updateMs: number[] }> = {};
+  for (let r = 0; r < rlRounds; r++) {
+    for (let w = 1; w <= allWorkers; w++) {
+      (rlTimes[w] ??= []).push(...(await rlStepTimes(model, rlSteps, w)));
+      const split = (rlSplits[w] ??= { rolloutMs: [], updateMs: [] });
+      split.rolloutMs.push(lastRlSplit.rolloutMs);
+      split.updateMs.push(lastRlSplit.updateMs);
+    }
+  }
+  const rlStepMsByWorkers: Record<string, number> = {};
+  const rlSplitByWorkers: Record<string, { rolloutMs: number; updateMs: number }> = {};
+  for (const w of Object.keys(rlTimes)) {
+    rlStepMsByWorkers[w] = round(median(rlTimes[w]));
+    rlSplitByWorkers[w] = { rolloutMs: round(median(rlSplits[w].rolloutMs)), updateMs: round(median(rlSplits[w].updateMs)) };
+  }
+  const rlStepMs = rlStepMsByWorkers[1];
+  for (const [w, ms] of Object.entries(rlStepMsByWorkers)) {
+    const speedup = rlStepMs / ms;
+    const split = rlSplitByWorkers[w];
+    log(
+      `RL step (GRPO, 256 rollouts = 32 prompts x 8, T=1, cap ${NEW_TOKENS}, reward, update), ${w} worker${w === '1' ? '' : 's'}: ${ms} ms ` +
+        `(rollouts ${split.rolloutMs} ms, reward + update ${split.updateMs} ms; speedup ${round(speedup, 2)}x, scaling efficiency ${round((100 * speedup) / Number(w))}%)`,
+    );
+  }
   model.dispose();
 
   let torch: TorchResult | null = null;
@@ -353,6 +424,7 @@ async function main(): Promise<void> {
       ratioToTorch: ratioToTorch === null ? null : round(ratioToTorch, 2),
       ratioToTorchByCpuTimeOneThread: cpuRatio === null ? null : round(cpuRatio, 2),
       rlStepMs: round(rlStepMs),
+      rlStepSplitByWorkers: rlSplitByWorkers,
       cachedTokensPerSec: Math.round(cachedTps),
       uncachedTokensPerSec: Math.round(uncachedTps),
       cachedSamplingSpeedup: round(cachedSamplingSpeedup, 2),

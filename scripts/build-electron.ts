@@ -1,5 +1,5 @@
 // Builds the Electron bundles (main + trainer, preload) the way Forge's Vite plugin does, without
-// Forge: the e2e launch test and `npm start` use it. Output: .vite/build/{main,trainer,preload}.cjs.
+// Forge: the e2e launch test and `npm start` use it. Output: .vite/build/{main,trainer,dp-worker,preload}.cjs.
 import { builtinModules } from 'node:module';
 import { build, mergeConfig, type InlineConfig } from 'vite';
 import mainConfig from '../vite.main.config';
@@ -27,4 +27,4 @@ await build(
     build: { rollupOptions: { input: { preload: 'electron/preload.ts' }, external } },
   }),
 );
-process.stdout.write('built .vite/build/main.cjs, trainer.cjs, preload.cjs\n');
+process.stdout.write('built .vite/build/main.cjs, trainer.cjs, dp-worker.cjs, preload.cjs\n');

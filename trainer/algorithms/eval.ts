@@ -1,7 +1,11 @@
 // Evaluation on the held-out prompts: one batched greedy and one batched sampled generation,
 // scored with the task's answer/length rules (a response that hits the cap without EOS is wrong).
+// Each prompt samples from its own rng stream, so the prompts can be split over data-parallel
+// replicas and the evaluation comes out the same for any worker count.
 import type { SampleRow } from '../../db/types';
 import { generate } from '../model/generate';
+import { shardRanges, type DataParallel } from '../compute/data-parallel';
+import { streamSeed } from '../model/rng';
 import { measureBranchProbabilities } from './branch-probabilities';
 import { METRIC } from '../../vocabulary/metric-keys';
 import { lengthStats, share } from '../model/stats';
@@ -20,6 +24,8 @@ export interface EvalOptions {
   sampleTemperature: number;
   seed: number;
   samplesToLog: number;
+  /** Replicas that share the generations, the prompts split in contiguous shards (null: this thread). */
+  parallel?: DataParallel | null;
 }
 
 export interface EvalOutcome {
@@ -44,12 +50,12 @@ async function generateScored(
   temperature: number,
   opts: EvalOptions,
 ): Promise<Scored> {
-  const out = await generate(model, prompts.map((e) => e.prompt), {
-    maxNewTokens: opts.maxNewTokens,
-    temperature,
-    eosId: task.eosId,
-    seed: opts.seed,
-  });
+  const rowSeeds = prompts.map((_, i) => streamSeed(opts.seed, i));
+  const out = opts.parallel
+    ? await opts.parallel.generate(model, prompts.map((e) => e.prompt), shardRanges(prompts.length, opts.parallel.size), rowSeeds, 1, {
+        maxNewTokens: opts.maxNewTokens, temperature, eosId: task.eosId,
+      })
+    : await generate(model, prompts.map((e) => e.prompt), { maxNewTokens: opts.maxNewTokens, temperature, eosId: task.eosId, seed: 0, groupSeeds: rowSeeds });
   const s: Scored = { correct: [], long: [], truncated: [], lengths: [], responses: out.tokens };
   prompts.forEach((e, i) => {
     const response = out.tokens[i];

@@ -40,7 +40,7 @@ export interface ExperimentOptions {
   /** Where training starts (default: scratch). Its models are trained in place; the caller disposes them. */
   start?: StartPoint;
   hooks?: ExperimentHooks;
-  /** Data-parallel replicas for NTP (default 1: this thread only); see resolveWorkers. */
+  /** Data-parallel replicas for NTP and RL (default 1: this thread only); see resolveWorkers. */
   workers?: number;
 }
 
@@ -133,8 +133,11 @@ export async function runExperiment(
     }
     if (rows.length) sink.metrics(rows);
   };
+  // the current phase's replicas also share the evaluations' generations
+  let evalParallel: DataParallel | null = null;
   const runEval = async (phase: Phase, step: number): Promise<EvalOutcome> => {
     const out = await evaluate(model, task, heldOut, {
+      parallel: evalParallel,
       maxNewTokens: cap,
       sampleTemperature: config.eval.sampleTemperature,
       seed: hashSeed(`${config.seed}:eval:${phase}:${step}`),
@@ -185,6 +188,7 @@ export async function runExperiment(
       // at least one example per replica
       const replicas = Math.min(opts.workers ?? 1, cfg.batchSize);
       const parallel = replicas > 1 ? await startParallel(replicas, model) : null;
+      evalParallel = parallel;
       const trainer = new NtpTrainer(model, task, cfg, config.seed, resume?.phase === 'ntp' ? resume.trainer : null, parallel);
       const clock = new PhaseClock(runStart);
       const logEvery = Math.max(1, Math.floor(cfg.steps / 2000));
@@ -216,6 +220,7 @@ export async function runExperiment(
         }
       } finally {
         trainer.dispose();
+        evalParallel = null;
         await parallel?.close();
       }
     }
@@ -225,11 +230,16 @@ export async function runExperiment(
       const cfg = config.rl;
       const resumeRl = resume?.phase === 'rl' ? resume : null;
       const ref = resumeRl?.ref ?? GPT.fromBytes(await model.toBytesAsync());
+      // replicas share the rollouts and the update by whole prompt groups: at most one group each
+      const replicas = Math.min(opts.workers ?? 1, cfg.promptsPerStep);
+      const parallel = replicas > 1 ? await startParallel(replicas, model, ref) : null;
+      evalParallel = parallel;
       const rlOpts = {
         maxNewTokens: cap,
         seed: config.seed,
         rolloutsToLog: Math.min(4, cfg.promptsPerStep * cfg.groupSize),
         restore: resumeRl?.trainer ?? null,
+        parallel,
       };
       // STaR in rounds: each RL step is a round (star-rounds.ts), evaluated after every round
       const rounds = cfg.algorithm === 'star' && cfg.star.mode === 'rounds';
@@ -261,6 +271,8 @@ export async function runExperiment(
         }
       } finally {
         trainer.dispose();
+        evalParallel = null;
+        await parallel?.close();
         if (ref !== resumeRl?.ref) ref.dispose();
       }
     }
@@ -276,9 +288,9 @@ function branchStepOf(start: StartPoint): number {
 }
 
 /** Worker threads where they can start; else this thread alone (a packaged app may lack the worker's source). */
-async function startParallel(replicas: number, model: GPT): Promise<DataParallel | null> {
+async function startParallel(replicas: number, model: GPT, ref: GPT | null = null): Promise<DataParallel | null> {
   try {
-    return await DataParallel.start(replicas, model);
+    return await DataParallel.start(replicas, model, ref);
   } catch (err) {
     process.stderr.write(`trainer: training on one thread: ${err instanceof Error ? err.message : String(err)}\n`);
     return null;

@@ -1,17 +1,22 @@
 // RL post-training from an NTP model: sample groups of responses per prompt at temperature tau,
 // reward them (end-to-end or chain), and update with STaR, REINFORCE (batch-mean baseline) or GRPO
 // (group-normalized advantages, clipped ratio, optional k3 KL penalty to the frozen start model).
+// With data-parallel replicas, each samples and computes the gradient of whole prompt groups; the
+// rewards and advantages are the whole batch's, the gradients are summed in fixed order, one step.
 import * as tf from '@tensorflow/tfjs';
 import type { SampleRow } from '../../db/types';
-import { packSequences, type SequenceParts } from './batch';
+import { packSequences, type PackedBatch, type SequenceParts } from './batch';
 import type { RlConfig } from '../../vocabulary/experiment-config';
 import { generate } from '../model/generate';
-import { disposeBatch, maskedCrossEntropy, maskedMean, stopGradient, toTensors, tokenEntropy, tokenLogProbs, type BatchTensors } from '../model/losses';
+import { disposeBatch, maskedCrossEntropy, maskedMean, toTensors, tokenEntropy, tokenLogProbs, type BatchTensors } from '../model/losses';
 import { METRIC } from '../../vocabulary/metric-keys';
-import { AdamW, optimizerStep, readAndDispose } from '../model/optim';
+import { AdamW, applyGradients, optimizerStep, readAndDispose } from '../model/optim';
 import { baselineAdvantages, fracZeroStdGroups, groupAdvantages } from '../model/rl-math';
-import { clippedSurrogate, klK3 } from '../model/rl-objective';
-import { hashSeed, Rng } from '../model/rng';
+import { klK3 } from '../model/rl-objective';
+import { policyObjective, type PolicyParams } from '../model/policy-gradient';
+import { shardRanges, unflatten, type DataParallel } from '../compute/data-parallel';
+import { measuredMeans } from '../compute/dp-shared';
+import { hashSeed, Rng, streamSeed } from '../model/rng';
 import { lengthStats, meanStd, share } from '../model/stats';
 import type { Task } from '../tasks/task';
 import type { GPT } from '../model/model';
@@ -32,6 +37,11 @@ export interface RlOptions {
   rolloutsToLog: number;
   /** Continue a checkpointed optimisation (moments and prompt stream) instead of starting fresh. */
   restore?: TrainerState | null;
+  /**
+   * Replicas that share the rollouts and the update, whole prompt groups each (null: this thread
+   * does all). Started with this trainer's model and reference; at most promptsPerStep of them.
+   */
+  parallel?: DataParallel | null;
 }
 
 export class RlTrainer {
@@ -62,26 +72,41 @@ export class RlTrainer {
     // sample: every prompt G times, groups contiguous
     const prompts = task.sampleBatch(this.rng, cfg.promptsPerStep).map((e) => e.prompt);
     const repeated = prompts.flatMap((p) => Array.from({ length: G }, () => p));
-    const gen = await generate(this.model, repeated, {
-      maxNewTokens: this.opts.maxNewTokens,
-      temperature: cfg.temperature,
-      eosId: task.eosId,
-      seed: hashSeed(`${this.opts.seed}:rl-sample:${step}`),
-    });
+    // one rng stream per prompt group: the same rollouts whichever replica samples the group
+    const base = hashSeed(`${this.opts.seed}:rl-sample:${step}`);
+    const groupSeeds = prompts.map((_, g) => streamSeed(base, g));
+    const gen = this.parallel
+      ? await this.parallel.generate(this.model, repeated, this.groupShards(), groupSeeds, G, {
+          maxNewTokens: this.opts.maxNewTokens, temperature: cfg.temperature, eosId: task.eosId,
+        })
+      : await generate(this.model, repeated, {
+          maxNewTokens: this.opts.maxNewTokens,
+          temperature: cfg.temperature,
+          eosId: task.eosId,
+          seed: 0,
+          groupSeeds,
+        });
     // reward
     const finished = repeated.map((_, i) => gen.finished[i] === 1);
     const rewards = Float32Array.from(repeated, (p, i) =>
       (cfg.reward === 'chain' ? task.chainCorrect(p, gen.tokens[i], finished[i]) : task.isCorrect(p, gen.tokens[i], finished[i])) ? 1 : 0,
     );
     const rows: SequenceParts[] = repeated.map((p, i) => ({ prompt: p, response: gen.tokens[i], withEos: finished[i] }));
-    const packed = packSequences(rows, task.eosId);
-    const batch = toTensors(packed);
-
     let update: Record<string, number>;
-    try {
-      update = cfg.algorithm === 'star' ? await this.starUpdate(rows, rewards, batch) : await this.policyGradientUpdate(rewards, batch);
-    } finally {
-      disposeBatch(batch);
+    let tokens: number;
+    if (this.parallel) {
+      const shards = this.groupShards().map(([a, b]) => packSequences(rows.slice(a, b), task.eosId));
+      tokens = shards.reduce((n, p) => n + p.tokens, 0);
+      update = cfg.algorithm === 'star' ? await this.parallelStarUpdate(rows, rewards, shards) : await this.parallelPolicyGradientUpdate(rewards, shards);
+    } else {
+      const packed = packSequences(rows, task.eosId);
+      tokens = packed.tokens;
+      const batch = toTensors(packed);
+      try {
+        update = cfg.algorithm === 'star' ? await this.starUpdate(rows, rewards, batch) : await this.policyGradientUpdate(rewards, batch);
+      } finally {
+        disposeBatch(batch);
+      }
     }
 
     const r = meanStd(rewards);
@@ -105,7 +130,88 @@ export class RlTrainer {
       correct: rewards[i] === 1,
       length: gen.tokens[i].length,
     }));
-    return { metrics, tokens: packed.tokens, rollouts };
+    return { metrics, tokens, rollouts };
+  }
+
+  private get parallel(): DataParallel | null {
+    return this.opts.parallel ?? null;
+  }
+
+  /** Row ranges of the replicas' shards: whole prompt groups (GRPO normalizes within a group). */
+  private groupShards(): [number, number][] {
+    const G = this.cfg.groupSize;
+    return shardRanges(this.cfg.promptsPerStep, this.parallel!.size).map(([a, b]) => [a * G, b * G]);
+  }
+
+  private policyParams(): PolicyParams {
+    const { cfg } = this;
+    return {
+      temperature: cfg.temperature,
+      grpo: cfg.algorithm === 'grpo',
+      clipEps: cfg.clipEps,
+      klCoef: cfg.klCoef,
+      // constant normalizer (rollouts x cap): unbiased in length, unlike a per-sequence mean
+      normalizer: cfg.promptsPerStep * cfg.groupSize * this.opts.maxNewTokens,
+    };
+  }
+
+  /** REINFORCE / GRPO over the replicas: advantages on the whole batch, one gradient sum and one step per epoch. */
+  private async parallelPolicyGradientUpdate(rewards: Float32Array, shards: PackedBatch[]): Promise<Record<string, number>> {
+    const { cfg } = this;
+    const adv = cfg.algorithm === 'grpo' ? groupAdvantages(rewards, cfg.groupSize) : baselineAdvantages(rewards);
+    const ranges = this.groupShards();
+    const params = this.policyParams();
+    const out: Record<string, number> = {};
+    for (let e = 0; e < cfg.epochs; e++) {
+      const { grads, stats } = this.parallel!.policyGradients(
+        this.model,
+        this.ref,
+        shards.map((p, k) => ({
+          batch: p.batch, time: p.time, input: p.input, target: p.target, mask: p.mask,
+          advantages: adv.slice(ranges[k][0], ranges[k][1]), epoch: e, epochs: cfg.epochs, params,
+        })),
+      );
+      const gradNorm = await this.applyFlat(grads);
+      const n = Math.max(stats[4], 1);
+      const v = { [METRIC.loss]: stats[0], [METRIC.gradNorm]: gradNorm, [METRIC.entropy]: stats[1] / n, [METRIC.kl]: stats[2] / n, [METRIC.clipRatio]: stats[3] / n };
+      // as on one thread: the first epoch measures the sampling policy, the clip share is the last epoch's
+      if (e === 0) Object.assign(out, v);
+      else out[METRIC.clipRatio] = v[METRIC.clipRatio];
+    }
+    return out;
+  }
+
+  /** STaR over the replicas: entropy/KL on all rollouts, then fine-tuning on the correct ones, split by rows. */
+  private async parallelStarUpdate(rows: SequenceParts[], rewards: Float32Array, shards: PackedBatch[]): Promise<Record<string, number>> {
+    const dp = this.parallel!;
+    const m = measuredMeans(
+      dp.measure(this.model, this.ref, shards.map((p) => ({ batch: p.batch, time: p.time, input: p.input, target: p.target, mask: p.mask, temperature: this.cfg.temperature }))),
+    );
+    const out: Record<string, number> = { [METRIC.entropy]: m.entropy, [METRIC.kl]: m.kl, [METRIC.clipRatio]: 0 };
+    const kept = rows.filter((_, i) => rewards[i] === 1);
+    if (kept.length === 0) return out; // no correct sample: nothing to imitate this step
+    const packs = shardRanges(kept.length, dp.size).map(([a, b]) => packSequences(kept.slice(a, b), this.task.eosId));
+    // the mean over all kept tokens: each shard divides by the kept batch's token count
+    const normalizer = Math.max(packs.reduce((n, p) => n + p.tokens, 0), 1);
+    for (let e = 0; e < this.cfg.epochs; e++) {
+      const { grads, loss } = dp.gradients(
+        this.model,
+        packs.map((p) => ({ batch: p.batch, time: p.time, input: p.input, target: p.target, weight: p.mask, normalizer })),
+      );
+      const gradNorm = await this.applyFlat(grads);
+      if (e === 0) Object.assign(out, { [METRIC.loss]: loss, [METRIC.gradNorm]: gradNorm });
+    }
+    return out;
+  }
+
+  /** Clip and apply a summed flat gradient; returns the norm before clipping. */
+  private async applyFlat(flat: Float32Array): Promise<number> {
+    const grads = unflatten(flat, this.model.variables);
+    try {
+      return (await readAndDispose({ norm: applyGradients(this.opt, this.cfg.lr, this.cfg.gradClip, grads) })).norm;
+    } finally {
+      tf.dispose(grads);
+    }
   }
 
   /** Entropy of the policy and KL to the start model on the rollouts, without gradients. */
@@ -148,11 +254,9 @@ export class RlTrainer {
   private async policyGradientUpdate(rewards: Float32Array, b: BatchTensors): Promise<Record<string, number>> {
     const { cfg } = this;
     const tau = cfg.temperature;
-    const grpo = cfg.algorithm === 'grpo';
-    const adv = grpo ? groupAdvantages(rewards, cfg.groupSize) : baselineAdvantages(rewards);
+    const adv = cfg.algorithm === 'grpo' ? groupAdvantages(rewards, cfg.groupSize) : baselineAdvantages(rewards);
     const B = rewards.length;
-    // constant normalizer (rollouts x cap): unbiased in length, unlike a per-sequence mean
-    const norm = B * this.opts.maxNewTokens;
+    const params = this.policyParams();
     const A = tf.tensor2d(adv, [B, 1]);
     const refLogp = tf.tidy(() => tokenLogProbs(this.ref.forward(b.input), b.target, tau));
     let oldLogp: tf.Tensor | null = null;
@@ -160,25 +264,12 @@ export class RlTrainer {
     try {
       for (let e = 0; e < cfg.epochs; e++) {
         const r = optimizerStep(this.opt, cfg.lr, cfg.gradClip, () => {
-          const logits = this.model.forward(b.input);
-          const logp = tokenLogProbs(logits, b.target, tau); // [B, T]
-          // epoch 0 is on-policy: the ratio is exactly 1 but carries the gradient of log pi
-          const old = oldLogp ?? stopGradient(logp);
-          if (e === 0 && cfg.epochs > 1) oldLogp = tf.keep(logp.clone());
-          const ratio = logp.sub(old).exp();
-          const { value: objective, clipped } = grpo
-            ? clippedSurrogate(ratio, A, cfg.clipEps)
-            : { value: ratio.mul(A), clipped: tf.zerosLike(ratio) };
-          const kl = klK3(logp, refLogp);
-          const perToken = cfg.klCoef > 0 ? objective.sub(kl.mul(cfg.klCoef)) : objective;
-          const loss = perToken.mul(b.mask).sum().div(-norm) as tf.Scalar;
+          const o = policyObjective(this.model, b, A, oldLogp, refLogp, params);
+          if (e === 0 && cfg.epochs > 1) oldLogp = tf.keep(o.logp.clone());
+          const n = o.sums.mask.maximum(1);
           return {
-            loss,
-            aux: {
-              [METRIC.entropy]: maskedMean(tokenEntropy(logits, tau), b.mask),
-              [METRIC.kl]: maskedMean(kl, b.mask),
-              [METRIC.clipRatio]: maskedMean(clipped, b.mask),
-            },
+            loss: o.loss,
+            aux: { [METRIC.entropy]: o.sums.entropy.div(n), [METRIC.kl]: o.sums.kl.div(n), [METRIC.clipRatio]: o.sums.clipped.div(n) } as Record<string, tf.Scalar>,
           };
         });
         const v = await readAndDispose({ [METRIC.loss]: r.loss, [METRIC.gradNorm]: r.gradNorm, ...r.aux });

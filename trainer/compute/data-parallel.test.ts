@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './tfjs-runtime';
-import { DataParallel } from './data-parallel';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DataParallel, workerScript } from './data-parallel';
 import { parseConfig } from '../../vocabulary/experiment-config';
 import { modelConfigFor } from '../model/model-config';
 import { GPT } from '../model/model';
@@ -63,4 +68,54 @@ describe('data-parallel NTP (worker threads, shared-memory gradient sum)', () =>
     init.dispose();
     expect(one.losses.at(-1)!).toBeLessThan(one.losses[0]);
   }, 120_000);
+});
+
+describe('the replica script', () => {
+  it('is the TypeScript source under tsx, and the bundled dp-worker.cjs beside a bundled trainer', () => {
+    const source = workerScript();
+    expect(source.eval).toBe(true);
+    expect(source.source).toContain('/trainer/compute/dp-worker.ts');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dp-bundle-'));
+    try {
+      const trainerBundle = pathToFileURL(path.join(dir, 'trainer.cjs')).href;
+      // without the worker bundle beside it, the trainer bundle would look for the source
+      expect(workerScript(trainerBundle).eval).toBe(true);
+      writeFileSync(path.join(dir, 'dp-worker.cjs'), '');
+      expect(workerScript(trainerBundle)).toEqual({ source: path.join(dir, 'dp-worker.cjs'), eval: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a process that awaits the replicas', () => {
+  it('stays alive until their rollouts arrive (the idle pool is unref\'d, a pending reply is not)', () => {
+    // in its own process: under vitest something else always keeps the event loop alive
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dp-alive-'));
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const script = path.join(dir, 'alive.mts');
+    writeFileSync(
+      script,
+      `import { initBackend } from ${JSON.stringify(path.join(here, 'tfjs-runtime.ts'))};
+import { GPT } from ${JSON.stringify(path.join(here, '../model/model.ts'))};
+import { DataParallel } from ${JSON.stringify(path.join(here, 'data-parallel.ts'))};
+await initBackend('wasm');
+const model = new GPT({ vocabSize: 4, blockSize: 32, nLayer: 1, nHead: 2, nEmbd: 16, mlpRatio: 2 }, 1);
+const dp = await DataParallel.start(2, model);
+const prompts = Array.from({ length: 64 }, () => new Int32Array([0, 1, 2]));
+// this thread's shard is one row, the worker's 63: this thread waits for the worker
+const g = await dp.generate(model, prompts, [[0, 1], [1, 64]], prompts.map((_, i) => i), 1, { maxNewTokens: 20, temperature: 1, eosId: 3 });
+console.log('rows ' + g.tokens.length);
+await dp.close();
+`,
+    );
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000, cwd: path.join(here, '../..') });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('rows 64');
+      expect(r.status).toBe(0); // 13: the top-level await never settled (the process ran out of work)
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

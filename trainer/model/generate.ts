@@ -15,6 +15,12 @@ export interface GenerateOptions {
   temperature: number;
   eosId: number;
   seed: number;
+  /**
+   * One rng stream per group of consecutive rows instead of one for the batch (`seed` unused): the
+   * rows B / groupSeeds.length at a time. A group's tokens then do not depend on which other rows
+   * share the batch, so a batch split into shards of whole groups samples the same tokens.
+   */
+  groupSeeds?: readonly number[];
 }
 
 export interface Generation {
@@ -86,7 +92,8 @@ export async function generateUncached(model: GPT, prompts: Int32Array[], opts: 
 async function runLoop(
   B: number, opts: GenerateOptions, V: number, step: (next: Int32Array | null) => Promise<Float32Array>,
 ): Promise<Generation> {
-  const rng = mulberry32(opts.seed);
+  const rngs = (opts.groupSeeds ?? [opts.seed]).map(mulberry32);
+  const rowsPerStream = B / rngs.length;
   const out: number[][] = Array.from({ length: B }, () => []);
   const finished = new Uint8Array(B);
   let live = B;
@@ -95,7 +102,7 @@ async function runLoop(
     const logits = await step(next);
     next = new Int32Array(B);
     for (let i = 0; i < B; i++) {
-      const tok = pick(logits, i * V, V, opts.temperature, rng);
+      const tok = pick(logits, i * V, V, opts.temperature, rngs[Math.floor(i / rowsPerStream)]);
       if (finished[i]) {
         next[i] = opts.eosId; // finished rows keep decoding (batched) but their output is ignored
         continue;
@@ -156,6 +163,9 @@ function checkInputs(model: GPT, prompts: Int32Array[], opts: GenerateOptions): 
   if (prompts.some((p) => p.length !== P)) throw new Error('generate: prompts must all have the same length');
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 1) {
     throw new Error(`generate: maxNewTokens must be a positive integer, got ${opts.maxNewTokens}`);
+  }
+  if (opts.groupSeeds && (opts.groupSeeds.length === 0 || B % opts.groupSeeds.length !== 0)) {
+    throw new Error(`generate: ${B} prompts do not split into ${opts.groupSeeds.length} equal groups (groupSeeds)`);
   }
   if (!(opts.temperature >= 0)) throw new Error(`generate: temperature must be >= 0, got ${opts.temperature}`);
   // The last token generated is never fed back, so the model sees at most P + maxNewTokens - 1.

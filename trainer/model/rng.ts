@@ -61,3 +61,14 @@ export class Rng {
     return this.float() < p;
   }
 }
+
+/**
+ * The seed of stream `index` of a family (a prompt group's rollouts, a held-out prompt's sample):
+ * murmur3's finalizer over base and index, so neighbouring indices get unrelated seeds.
+ */
+export function streamSeed(base: number, index: number): number {
+  let h = (base ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
