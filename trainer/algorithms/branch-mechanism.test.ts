@@ -1,6 +1,9 @@
 // The mechanism on a real training run: after NTP below the threshold the model's probability of
 // continuing the chain sits near the theory's 2p/(1+p) (< 1/2, so greedy decoding stops short), and
-// RL lifts it past 1/2 no later than greedy accuracy jumps. d=8, the headline's model; ~90 s on 2 cores.
+// RL lifts it past 1/2 no later than greedy accuracy jumps. d=8, the headline's model; ~30 s on 2 cores.
+// 350 NTP steps: with per-prompt-group rollout streams (data-parallel RL) 250 left this seed's chain
+// at 80% greedy even once decoding went long, which hid the jump; at 350 the chain is learned (measured:
+// continue 0.42 -> 0.51 at RL step 3, greedy accuracy 0.46 -> 0.92 at step 4).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../compute/tfjs-runtime';
 import { parseConfig } from '../../vocabulary/experiment-config';
@@ -17,8 +20,8 @@ const P_COT = 0.25;
 const config = parseConfig({
   task: { kind: 'parity', d: 8, p_cot: P_COT },
   model: { layers: 2, heads: 4, width: 128, mlpRatio: 4 },
-  ntp: { steps: 250, batchSize: 64, lr: 1e-3, warmupSteps: 20, schedule: 'cosine', weightDecay: 0, gradClip: 1, evalEvery: 250 },
-  rl: { steps: 5, algorithm: 'grpo', reward: 'end-to-end', groupSize: 8, promptsPerStep: 16, lr: 1e-4, evalEvery: 1 },
+  ntp: { steps: 350, batchSize: 64, lr: 1e-3, warmupSteps: 20, schedule: 'cosine', weightDecay: 0, gradClip: 1, evalEvery: 350 },
+  rl: { steps: 6, algorithm: 'grpo', reward: 'end-to-end', groupSize: 8, promptsPerStep: 16, lr: 1e-4, evalEvery: 1 },
   eval: { heldOut: 128, samplesToLog: 0 },
   seed: 0,
 });
