@@ -3,7 +3,7 @@
 import type { EChartsOption, LineSeriesOption, SeriesOption } from 'echarts';
 import { ema } from './smoothing';
 import { niceCeil, niceFloor } from './axis';
-import { bundleSeries, valuesAt, type BundledLine } from './line-bundle';
+import { bandBundleSeries, bundleSeries, valuesAt, type BundledBand, type BundledLine } from './line-bundle';
 
 export interface ChartTheme {
   dark: boolean;
@@ -189,8 +189,12 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
   const bundled = spec.packed === true && spec.lines.length > BUNDLE_LINES;
   const mains: BundledLine[] = [];
   const raws: BundledLine[] = [];
+  const bands: BundledBand[] = [];
   for (const line of spec.lines) {
-    if (line.band && !spec.logY) series.push(bandSeries(line));
+    if (line.band && !spec.logY) {
+      if (bundled) bands.push({ color: line.color, x: line.x, ...line.band });
+      else series.push(bandSeries(line));
+    }
     const y = smooth ? ema(line.y, smoothing) : line.y;
     if (bundled) {
       if (drawRaw) raws.push({ id: line.id, name: line.name, color: line.color, x: line.x, y: line.y, width: 1, opacity: 0.22 });
@@ -226,6 +230,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
     });
   }
 
+  if (bands.length) series.push(bandBundleSeries('lines:bands', bands));
   if (raws.length) series.push(bundleSeries('lines:bundle-raw', raws, spec.logY ?? false, 2));
   if (mains.length) series.push(bundleSeries('lines:bundle', mains, spec.logY ?? false, 3));
 

@@ -63,6 +63,16 @@ describe('many lines in one series', () => {
     }
   });
 
+  it('draws every seed band, as one series', () => {
+    const banded = lines.map((l) => ({ ...l, y: l.y.map((v) => (Number.isFinite(v) ? v : 0.4)), band: { lower: l.y.map(() => 0.05), upper: l.y.map(() => 0.95) } }));
+    const polygons = (svg: string) => [...svg.matchAll(/<(?:polygon|path)[^>]*?(?:points|d)="([^"]+)"[^>]*fill="(#0000[0-9a-f]{2})"/g)].map((m) => `${m[2]} ${m[1]}`).sort();
+    const apart = polygons(svgOf(buildChartOption(spec({ lines: banded }))));
+    expect(apart).toHaveLength(20);
+    const bundled = buildChartOption(spec({ lines: banded, packed: true }));
+    expect((bundled.series as { id: string }[]).filter((s) => s.id.endsWith(':band'))).toHaveLength(0);
+    expect(polygons(svgOf(bundled))).toEqual(apart);
+  });
+
   it('lists the bundled lines in the axis tooltip', () => {
     const option = buildChartOption(spec({ packed: true }));
     const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter;

@@ -126,3 +126,52 @@ export function bundleSeries(id: string, lines: readonly BundledLine[], log: boo
     },
   };
 }
+
+/** A seed group's band (min-max or ±std) around its line. */
+export interface BundledBand {
+  color: string;
+  x: readonly number[];
+  lower: readonly number[];
+  upper: readonly number[];
+}
+
+/**
+ * Every band as one custom series under the lines. Two data items carry the bands' extent; the
+ * tooltip ignores the series (no snapping to its items), so nothing needs more.
+ */
+export function bandBundleSeries(id: string, bands: readonly BundledBand[]): CustomSeriesOption {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  for (const b of bands) {
+    for (let i = 0; i < b.x.length; i++) {
+      if (Number.isFinite(b.lower[i]) && b.lower[i] < lo) lo = b.lower[i];
+      if (Number.isFinite(b.upper[i]) && b.upper[i] > hi) hi = b.upper[i];
+    }
+    if (b.x.length) {
+      x0 = Math.min(x0, b.x[0]);
+      x1 = Math.max(x1, b.x[b.x.length - 1]);
+    }
+  }
+  return {
+    type: 'custom',
+    id,
+    silent: true,
+    z: 1,
+    clip: true,
+    tooltip: { show: false },
+    encode: { x: 0, y: [1, 2] },
+    data: Number.isFinite(lo) && Number.isFinite(x0) ? [[x0, lo, hi], [x1, lo, hi]] : [],
+    renderItem: (params, api) => {
+      if (params.dataIndex !== 0) return null;
+      const children = bands.map((b) => {
+        const pts: number[][] = [];
+        for (let i = 0; i < b.x.length; i++) if (Number.isFinite(b.upper[i])) pts.push(api.coord([b.x[i], b.upper[i]]));
+        for (let i = b.x.length - 1; i >= 0; i--) if (Number.isFinite(b.lower[i])) pts.push(api.coord([b.x[i], b.lower[i]]));
+        return { type: 'polygon', shape: { points: pts }, style: { fill: b.color, opacity: 0.18 } };
+      });
+      return { type: 'group', children } as ReturnType<NonNullable<CustomSeriesOption['renderItem']>>;
+    },
+  };
+}
