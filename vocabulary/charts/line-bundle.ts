@@ -110,8 +110,12 @@ export function bundleSeries(id: string, lines: readonly BundledLine[], log: boo
         for (const [start, end] of parts[li]) {
           const points: number[][] = [];
           // To 0.1 px, as the SVG writer rounds a path: the report writes every digit it is given.
+          // Points within ~0.7 px of the last one drawn are skipped, as the line series does.
+          let last: number[] | null = null;
           for (let i = start; i < end; i++) {
             const [px, py] = api.coord([l.x[i], l.y[i]]);
+            if (last && i < end - 1 && (px - last[0]) ** 2 + (py - last[1]) ** 2 < 0.5) continue;
+            last = [px, py];
             points.push([Math.round(px * 10) / 10, Math.round(py * 10) / 10]);
           }
           // A lone point has no segment to stroke: a dot, as the line series draws a symbol.
