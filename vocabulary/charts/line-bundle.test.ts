@@ -50,8 +50,8 @@ describe('many lines in one series', () => {
       .map((m) => ({ color: m[2], xy: m[1].replace(/[ML]/g, ' ').trim().split(/\s+/).map(Number) }))
       .sort((a, b) => a.color.localeCompare(b.color) || a.xy[0] - b.xy[0]);
 
-  it('draws what one series per line draws, gaps and smoothing included', () => {
-    for (const over of [{}, { smoothing: 0.5 }]) {
+  it('draws what one series per line draws, gaps, smoothing and a log axis included', () => {
+    for (const over of [{}, { smoothing: 0.5 }, { logY: true, percent: false }]) {
       const apart = strokes(svgOf(buildChartOption(spec(over))));
       expect(apart.length).toBeGreaterThanOrEqual(20);
       const bundled = buildChartOption(spec({ ...over, packed: true }));

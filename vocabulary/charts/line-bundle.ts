@@ -104,6 +104,11 @@ export function bundleSeries(id: string, lines: readonly BundledLine[], log: boo
     data: bundleData(lines, log),
     renderItem: (params, api) => {
       if (params.dataIndex !== 0) return null;
+      // Value axes map data to pixels affinely: two coord() calls instead of one per point. A log
+      // axis does not, so it asks per point.
+      const o = api.coord([0, 0]);
+      const u = api.coord([1, 1]);
+      const toPixel = log ? (x: number, y: number) => api.coord([x, y]) : (x: number, y: number) => [o[0] + x * (u[0] - o[0]), o[1] + y * (u[1] - o[1])];
       const children: object[] = [];
       lines.forEach((l, li) => {
         const style = { stroke: l.color, fill: null, lineWidth: l.width, opacity: l.opacity ?? 1, lineDash: l.dashed ? [4 * l.width, 2 * l.width] : null };
@@ -113,7 +118,7 @@ export function bundleSeries(id: string, lines: readonly BundledLine[], log: boo
           // Points within ~0.7 px of the last one drawn are skipped, as the line series does.
           let last: number[] | null = null;
           for (let i = start; i < end; i++) {
-            const [px, py] = api.coord([l.x[i], l.y[i]]);
+            const [px, py] = toPixel(l.x[i], l.y[i]);
             if (last && i < end - 1 && (px - last[0]) ** 2 + (py - last[1]) ** 2 < 0.5) continue;
             last = [px, py];
             points.push([Math.round(px * 10) / 10, Math.round(py * 10) / 10]);
