@@ -5,8 +5,10 @@
 // BENCH_PROFILE=1 also prints, per step, the API calls it made and the functions with the most
 // self time in a Chromium CPU profile (build with `npx vite build --config vite.renderer.config.ts
 // --minify false` for readable names). Profiling slows the page: its timings are not the figures.
-// Each step also prints the page's main-thread busy time (CDP TaskDuration), which other load on
-// the machine sways less than wall time; the server's share is in the wall time only.
+// Each step also prints the page's main-thread busy time (CDP TaskDuration) and its CPU time
+// (ThreadTime), which other load on the machine sways less than wall time; the server's share is in
+// the wall time only. BENCH_TRACE=1 prints, per step, the main thread's self time per trace event
+// (script, paint, layout, GC), which a CPU profile lumps into "(program)".
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { openStore } from '../db/index';
 import { writeSyntheticRun } from '../db/testing/synthetic-sweep';
+import { traceSelfTime } from './trace-summary';
 
 const RUNS = 100;
 const SEEDS = 5; // 20 p_cot values x 5 seeds, so "group seeds" has groups to draw
@@ -24,7 +27,7 @@ const dbPath = path.join(dir, 'runs.sqlite');
 const results: Record<string, number> = {};
 const report = (name: string, ms: number, what: string) => {
   results[name] = Math.round(ms);
-  console.log(`${what}: ${ms.toFixed(0)} ms${busy[name] != null ? ` (main thread busy ${busy[name]} ms)` : ''}`);
+  console.log(`${what}: ${ms.toFixed(0)} ms${busy[name] != null ? ` (main thread busy ${busy[name]} ms, CPU ${cpu[name]} ms)` : ''}`);
 };
 
 function seed(): number[] {
@@ -64,13 +67,18 @@ async function serve(): Promise<{ child: ChildProcess; launchUrl: string }> {
 }
 
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** A Chromium trace per step instead: self time per trace event (paint, raster, layout, script). */
+const TRACE = process.env.BENCH_TRACE === '1';
 let cdp: CDPSession | null = null;
 /** The page's main-thread busy time (CDP TaskDuration): less swayed by other load than wall time. */
 let metrics: CDPSession | null = null;
 const busy: Record<string, number> = {};
+/** The main thread's CPU time (CDP ThreadTime): what the page itself spent, whatever else runs. */
+const cpu: Record<string, number> = {};
 const busyMs = async () => {
   const { metrics: list } = await metrics!.send('Performance.getMetrics');
-  return 1000 * (list.find((m) => m.name === 'TaskDuration')?.value ?? 0);
+  const get = (name: string) => 1000 * (list.find((m) => m.name === name)?.value ?? 0);
+  return { busy: get('TaskDuration'), cpu: get('ThreadTime') };
 };
 const apiCalls: string[] = [];
 
@@ -96,17 +104,28 @@ function topSelfTime(profile: { nodes: ProfileNode[]; samples: number[]; timeDel
  * evaluated in the page, since they must cross into the browser. */
 async function timed(page: Page, act: string, done: string, name = ''): Promise<number> {
   const before = await busyMs();
-  const ms = await profiled(page, act, done);
-  busy[name] = Math.round((await busyMs()) - before);
+  const ms = await profiled(page, act, done, name);
+  const after = await busyMs();
+  busy[name] = Math.round(after.busy - before.busy);
+  cpu[name] = Math.round(after.cpu - before.cpu);
   return ms;
 }
 
-async function profiled(page: Page, act: string, done: string): Promise<number> {
+async function profiled(page: Page, act: string, done: string, name: string): Promise<number> {
+  if (TRACE) {
+    const browser = page.context().browser()!;
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'cc', 'skia', 'toplevel'] });
+    const ms = await timedInPage(page, act, done);
+    console.log(traceSelfTime((await browser.stopTracing()).toString()).join('\n'));
+    return ms;
+  }
   if (!cdp) return timedInPage(page, act, done);
   apiCalls.length = 0;
   await cdp.send('Profiler.start');
   const ms = await timedInPage(page, act, done);
   const { profile } = await cdp.send('Profiler.stop');
+  // BENCH_PROFILE_DIR keeps each step's profile, for DevTools' Performance panel.
+  if (process.env.BENCH_PROFILE_DIR) fs.writeFileSync(path.join(process.env.BENCH_PROFILE_DIR, `${name || 'step'}.cpuprofile`.replace(/[^\w.-]+/g, '_')), JSON.stringify(profile));
   console.log(`  api: ${apiCalls.join(', ') || 'none'}`);
   console.log(topSelfTime(profile as unknown as Parameters<typeof topSelfTime>[0]).join('\n'));
   return ms;
@@ -173,7 +192,7 @@ async function main(): Promise<void> {
     const control = async (name: string, act: string, done: string) => {
       const ms = await timed(page, act, done, name);
       controls[name] = Math.round(ms);
-      console.log(`control ${name}: ${ms.toFixed(0)} ms (main thread busy ${busy[name]} ms)`);
+      console.log(`control ${name}: ${ms.toFixed(0)} ms (main thread busy ${busy[name]} ms, CPU ${cpu[name]} ms)`);
     };
     const smooth = `const s = document.querySelector('input[aria-label="Smoothing"]'); s.value = '0.9'; s.dispatchEvent(new Event('input', { bubbles: true }));`;
     await control('smoothing 0 -> 0.9', smooth, `document.querySelector('.smooth .val').textContent === '0.90'`);
@@ -191,7 +210,8 @@ async function main(): Promise<void> {
     const slowest = Object.entries(controls).sort((a, b) => b[1] - a[1])[0]!;
     results.controlChangeMs = slowest[1];
     results.controlChangeBusyMs = Math.max(...Object.keys(controls).map((k) => busy[k]!));
-    console.log(`slowest control change: ${slowest[0]} ${slowest[1]} ms; most main-thread time: ${results.controlChangeBusyMs} ms`);
+    results.controlChangeCpuMs = Math.max(...Object.keys(controls).map((k) => cpu[k]!));
+    console.log(`slowest control change: ${slowest[0]} ${slowest[1]} ms; most main-thread time: ${results.controlChangeBusyMs} ms, CPU ${results.controlChangeCpuMs} ms`);
 
     const t0 = performance.now();
     await page.getByTestId('export-menu').click();
@@ -217,6 +237,7 @@ async function main(): Promise<void> {
   }
   const [l1, l5, l15] = os.loadavg().map((x) => Math.round(x * 100) / 100);
   if (busy.openCompareMs != null) results.openCompareBusyMs = busy.openCompareMs;
+  if (cpu.openCompareMs != null) results.openCompareCpuMs = cpu.openCompareMs;
   console.log(JSON.stringify({ ...results, loadAvg: [l1, l5, l15], cores: os.cpus().length }));
 }
 

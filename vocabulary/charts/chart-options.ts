@@ -3,6 +3,7 @@
 import type { EChartsOption, LineSeriesOption, SeriesOption } from 'echarts';
 import { ema } from './smoothing';
 import { niceCeil, niceFloor } from './axis';
+import { bandBundleSeries, bundleSeries, valuesAt, type BundledBand, type BundledLine } from './line-bundle';
 
 export interface ChartTheme {
   dark: boolean;
@@ -122,6 +123,9 @@ export interface ChartSpec {
   packed?: boolean;
 }
 
+/** Past this many lines a packed chart draws them as one custom series (line-bundle.ts). */
+export const BUNDLE_LINES = 12;
+
 const toPairs = (x: number[], y: number[], log = false) => x.map((xi, i) => [xi, Number.isFinite(y[i]) && (!log || y[i] > 0) ? y[i] : null]);
 
 function toPacked(x: readonly number[], y: readonly number[], log: boolean): Float64Array {
@@ -176,13 +180,28 @@ function bandSeries(line: ChartLine): SeriesOption {
 export function buildChartOption(spec: ChartSpec): EChartsOption {
   const { theme, smoothing } = spec;
   const smooth = smoothing > 0;
-  const many = spec.lines.length > 12;
+  const many = spec.lines.length > BUNDLE_LINES;
   // Past a few dozen lines the faded raw curves are noise and double the drawing work.
   const drawRaw = smooth && spec.lines.length <= 24;
   const series: SeriesOption[] = [];
 
+  // Many lines in the app (packed) draw as one series each for the main and the raw curves.
+  const bundled = spec.packed === true && spec.lines.length > BUNDLE_LINES;
+  const mains: BundledLine[] = [];
+  const raws: BundledLine[] = [];
+  const bands: BundledBand[] = [];
   for (const line of spec.lines) {
-    if (line.band && !spec.logY) series.push(bandSeries(line));
+    if (line.band && !spec.logY) {
+      if (bundled) bands.push({ color: line.color, x: line.x, ...line.band });
+      else series.push(bandSeries(line));
+    }
+    const y = smooth ? ema(line.y, smoothing) : line.y;
+    if (bundled) {
+      if (drawRaw) raws.push({ id: line.id, name: line.name, color: line.color, x: line.x, y: line.y, width: 1, opacity: 0.22 });
+      // 1 px, not 1.25: Skia strokes lines at most a pixel wide as hairlines, several times faster.
+      mains.push({ id: line.id, name: line.name, color: line.color, x: line.x, y, width: 1, dashed: line.dashed });
+      continue;
+    }
     if (drawRaw) {
       series.push({
         type: 'line',
@@ -201,7 +220,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       type: 'line',
       id: `${line.id}:main`,
       name: line.name,
-      ...lineData(spec, line.x, smooth ? ema(line.y, smoothing) : line.y),
+      ...lineData(spec, line.x, y),
       showSymbol: line.x.length <= 2,
       symbolSize: 5,
       z: 3,
@@ -211,6 +230,10 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       emphasis: { disabled: many },
     });
   }
+
+  if (bands.length) series.push(bandBundleSeries('lines:bands', bands));
+  if (raws.length) series.push(bundleSeries('lines:bundle-raw', raws, spec.logY ?? false, 2));
+  if (mains.length) series.push(bundleSeries('lines:bundle', mains, spec.logY ?? false, 3));
 
   for (const overlay of spec.overlays ?? []) {
     series.push({
@@ -272,7 +295,13 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       borderColor: theme.axis,
       textStyle: { color: theme.text, fontSize: 11 },
       axisPointer: { type: 'line', lineStyle: { color: theme.muted, width: 1 } },
-      formatter: (raw: unknown) => tooltipHtml(raw, spec.xLabel, spec.percent ?? false, spec.cursorY?.() ?? null),
+      formatter: (raw: unknown) => {
+        // The bundle's lines are one series to ECharts: their rows come from the lines themselves.
+        const params = Array.isArray(raw) ? (raw as TooltipParam[]) : [raw as TooltipParam];
+        const at = params[0]?.axisValue;
+        const rows = bundled && typeof at === 'number' ? [...params, ...valuesAt(mains, at, spec.logY ?? false)] : params;
+        return tooltipHtml(rows, spec.xLabel, spec.percent ?? false, spec.cursorY?.() ?? null);
+      },
     },
     ...(spec.interactive
       ? {
