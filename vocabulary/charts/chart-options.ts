@@ -3,7 +3,7 @@
 import type { EChartsOption, LineSeriesOption, SeriesOption } from 'echarts';
 import { ema } from './smoothing';
 import { niceCeil, niceFloor } from './axis';
-import { bandBundleSeries, bundleSeries, valuesAt, type BundledBand, type BundledLine } from './line-bundle';
+import { bandBundleSeries, bundleSeries, drawable, valuesAt, type BundledBand, type BundledLine } from './line-bundle';
 
 export interface ChartTheme {
   dark: boolean;
@@ -126,14 +126,14 @@ export interface ChartSpec {
 /** Past this many lines a packed chart draws them as one custom series (line-bundle.ts). */
 export const BUNDLE_LINES = 12;
 
-const toPairs = (x: number[], y: number[], log = false) => x.map((xi, i) => [xi, Number.isFinite(y[i]) && (!log || y[i] > 0) ? y[i] : null]);
+const toPairs = (x: number[], y: number[], log = false) => x.map((xi, i) => [xi, drawable(y[i], log) ? y[i] : null]);
 
 function toPacked(x: readonly number[], y: readonly number[], log: boolean): Float64Array {
   const out = new Float64Array(2 * x.length);
   for (let i = 0; i < x.length; i++) {
     const v = y[i];
     out[2 * i] = x[i];
-    out[2 * i + 1] = Number.isFinite(v) && (!log || v > 0) ? v : Number.NaN;
+    out[2 * i + 1] = drawable(v, log) ? v : Number.NaN;
   }
   return out;
 }
@@ -186,7 +186,7 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
   const series: SeriesOption[] = [];
 
   // Many lines in the app (packed) draw as one series each for the main and the raw curves.
-  const bundled = spec.packed === true && spec.lines.length > BUNDLE_LINES;
+  const bundled = spec.packed === true && many;
   const mains: BundledLine[] = [];
   const raws: BundledLine[] = [];
   const bands: BundledBand[] = [];

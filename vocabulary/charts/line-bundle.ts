@@ -25,7 +25,7 @@ export interface LineValue {
 }
 
 /** Whether a point can be drawn (a log axis cannot place values at or below 0). */
-const drawable = (y: number, log: boolean) => Number.isFinite(y) && (!log || y > 0);
+export const drawable = (y: number, log: boolean): boolean => Number.isFinite(y) && (!log || y > 0);
 
 /**
  * The bundle's data: items [x, lowest y, highest y] at the x values of its longest line and at the
