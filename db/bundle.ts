@@ -22,7 +22,10 @@ const metricValue = z.union([z.number(), z.null(), z.enum(['NaN', 'Infinity', '-
 const step = z.number().int('must be an integer').min(0, 'must not be negative').max(MAX_STEP, `must be at most ${MAX_STEP}`);
 const count = z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
 const time = z.number().finite().min(0, 'must not be negative');
-const base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be base64');
+// Canonical base64: a multiple of 4 characters, padding only at the end. Not one regex with a
+// repeated group: V8 backtracks through it recursively and overflows the stack on strings above a
+// few MB, which a standard-scale checkpoint with its AdamW moments (6 MB of base64) already is.
+const base64 = z.string().refine((s) => s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s), 'must be base64');
 
 const seriesSchema = z
   .object({

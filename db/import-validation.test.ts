@@ -66,6 +66,20 @@ describe('import validates the whole bundle before writing anything', () => {
     expect(store.getRun(rl)).toMatchObject({ parentRunId: ntp, parentCheckpointId: store.latestCheckpoint(ntp)!.id });
   });
 
+  it('imports a checkpoint of standard-scale size (6 MB of base64 overflowed the validator), bytes intact', () => {
+    // 12 MB of weights and AdamW moments: the size a d=20 headline-model checkpoint has, doubled.
+    const bytes = Buffer.alloc(12 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    const big = crafted((b) => (b.runs[0].checkpoints[0].bytes = bytes.toString('base64')));
+    const [ntp] = store.importBundle(big);
+    const imported = store.latestCheckpoint(ntp)!;
+    expect(Buffer.from(store.getCheckpoint(imported.id)!.bytes).equals(bytes)).toBe(true);
+  });
+
+  it.each(['QUJD=', 'QU=J', 'QUJDR===', '===='])('refuses the non-canonical base64 %s', (bad) => {
+    expect(() => store.importBundle(crafted((b) => (b.runs[0].checkpoints[0].bytes = bad)))).toThrow(/checkpoints\.0\.bytes: must be base64/);
+  });
+
   it('keeps the runs hidden while it writes them, revealing them only at the end', () => {
     const big = crafted((b) => {
       const s = b.runs[0].metrics[0];
