@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { longestResponse } from '../../vocabulary/experiment-config';
 import { Rng } from '../model/rng';
-import { MultiplicationTask } from './multiplication';
+import { isHeldOutPair, MultiplicationTask } from './multiplication';
 
 const task = (digits: number, p_cot: number) => new MultiplicationTask({ kind: 'multiplication', digits, p_cot });
 
@@ -88,5 +88,24 @@ describe('multiplication task', () => {
     const n = 10_000;
     const k = task(2, 0.2).sampleBatch(new Rng(5), n).filter((e) => e.long).length;
     expect(Math.abs(k - 2000)).toBeLessThan(4 * Math.sqrt(n * 0.2 * 0.8));
+  });
+
+  it('evaluates on factor pairs that training never draws, in either order (2 digits: 991 of 10,000)', () => {
+    const t = task(2, 0.5);
+    let heldOutPairs = 0;
+    for (let a = 0; a < 100; a++) for (let b = 0; b < 100; b++) {
+      expect(isHeldOutPair(a, b)).toBe(isHeldOutPair(b, a));
+      if (isHeldOutPair(a, b)) heldOutPairs++;
+    }
+    expect(heldOutPairs).toBe(991);
+    const pairOf = (e: { prompt: Int32Array }) => t.factors(e.prompt).join('*');
+    const trained = new Set(t.sampleBatch(new Rng(3), 50_000).map(pairOf));
+    // 50,000 draws reach nearly all of the 9,009 training pairs and none of the others
+    expect(trained.size).toBeGreaterThan(8_900);
+    const evaluated = t.heldOut(0, 1024);
+    expect(evaluated.every((e) => e.long && isHeldOutPair(...t.factors(e.prompt)))).toBe(true);
+    expect(evaluated.some((e) => trained.has(pairOf(e)))).toBe(false);
+    // the one-digit task still has pairs to evaluate on
+    expect(task(1, 0.5).heldOut(0, 16).length).toBe(16);
   });
 });
