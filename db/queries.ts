@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { GroupSeries, Series, SeriesQuery } from './records';
 import type { KeyIndex } from './series-writer';
 import { summaryFromRow } from './series-writer';
-import { blobToFloats, bucketMeans, chooseGrid, minMaxPoints, pointsToRecords, type KeySummary, type XAxis } from './rollup';
+import { blobToFloats, bucketMeans, chooseGrid, minMaxPointsOnAxes, pointsToRecords, type KeySummary, type XAxis } from './rollup';
 import { stmt } from './statements';
 
 type Raw = [number, number | null, number, number]; // step, value, samples, wall
@@ -45,11 +45,21 @@ class SeriesReader {
 const X_COLUMN: Record<XAxis, 0 | 2 | 3> = { step: 0, samples: 2, wall: 3 };
 
 export function series(db: Database.Database, keys: KeyIndex, q: SeriesQuery): Series[] {
+  const x = q.x ?? 'step';
+  return seriesOnAxes(db, keys, q, [x]).get(x)!;
+}
+
+/**
+ * The series of `q` on each of `axes`, from one read: the points are the same on every axis (raw
+ * rows, or min/max per step bucket), only their x column differs.
+ */
+export function seriesOnAxes(db: Database.Database, keys: KeyIndex, q: Omit<SeriesQuery, 'x'>, axes: readonly XAxis[]): Map<XAxis, Series[]> {
   const reader = new SeriesReader(db, keys);
   const maxPoints = Math.max(2, Math.floor(q.maxPoints));
-  const x = q.x ?? 'step';
   const rlStart = stmt(db, 'SELECT rl_start_step FROM runs WHERE id = ?').pluck();
-  const out: Series[] = [];
+  const out = new Map<XAxis, Series[]>(axes.map((a) => [a, []]));
+  const push = (base: Omit<Series, 'x' | 'y' | 'downsampled'>, xs: number[][], y: number[], downsampled: boolean) =>
+    axes.forEach((a, i) => out.get(a)!.push({ ...base, x: xs[i], y, downsampled }));
   for (const runId of q.runIds) {
     const rlStartStep = (rlStart.get(runId) as number | null | undefined) ?? null;
     for (const key of q.keys) {
@@ -57,20 +67,21 @@ export function series(db: Database.Database, keys: KeyIndex, q: SeriesQuery): S
       const s = reader.summary(runId, keyId);
       const base = { runId, key, rlStartStep, count: s?.count ?? 0 };
       if (!s || keyId === undefined) {
-        out.push({ ...base, x: [], y: [], downsampled: false });
+        push(base, axes.map(() => []), [], false);
       } else if (s.count <= maxPoints) {
-        const xs: number[] = [];
+        const xs = axes.map(() => [] as number[]);
         const ys: number[] = [];
         for (const r of reader.raw(runId, keyId)) {
           if (r[1] === null) continue;
-          xs.push(r[X_COLUMN[x]] as number);
+          axes.forEach((a, i) => xs[i].push(r[X_COLUMN[a]] as number));
           ys.push(r[1]);
         }
-        out.push({ ...base, x: xs, y: ys, downsampled: false });
+        push(base, xs, ys, false);
       } else {
         const grid = chooseGrid(s.firstStep, s.lastStep, Math.floor(maxPoints / 2));
         const chunks = grid.level === 0 ? [reader.rawRecords(runId, keyId)] : reader.tiles(runId, keyId, grid.level);
-        out.push({ ...base, ...minMaxPoints(chunks, grid.width, x), downsampled: true });
+        const { xs, y } = minMaxPointsOnAxes(chunks, grid.width, axes);
+        push(base, xs, y, true);
       }
     }
   }

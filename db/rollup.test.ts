@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseGrid, KeyRollup, minMaxPoints, bucketMeans, pointsToRecords, levelWidth, tileToBlob, fullTile, blobToFloats } from './rollup';
+import { chooseGrid, KeyRollup, minMaxPoints, minMaxPointsOnAxes, bucketMeans, pointsToRecords, levelWidth, tileToBlob, fullTile, blobToFloats } from './rollup';
 
 describe('chooseGrid', () => {
   it('picks the coarsest stored level whose buckets still fit, aligned to step 0', () => {
@@ -31,6 +31,10 @@ describe('KeyRollup tiles', () => {
         for (const x of ['step', 'samples', 'wall'] as const) {
           expect(minMaxPoints(chunks, width, x)).toEqual(minMaxPoints([raw], width, x));
         }
+        // One pass on several axes: each axis's x as alone, the same y.
+        const both = minMaxPointsOnAxes(chunks, width, ['wall', 'step']);
+        expect(both.xs).toEqual([minMaxPoints([raw], width, 'wall').x, minMaxPoints([raw], width, 'step').x]);
+        expect(both.y).toEqual(minMaxPoints([raw], width, 'step').y);
         const a = bucketMeans(chunks, width);
         const b = bucketMeans([raw], width);
         expect([...a.keys()]).toEqual([...b.keys()]);

@@ -154,20 +154,33 @@ export type XAxis = 'step' | 'samples' | 'wall';
  * min and max point in step order (one point when they coincide), so spikes survive.
  */
 export function minMaxPoints(chunks: Iterable<Float64Array>, width: number, x: XAxis): { x: number[]; y: number[] } {
-  const xs: number[] = [];
+  const { xs, y } = minMaxPointsOnAxes(chunks, width, [x]);
+  return { x: xs[0], y };
+}
+
+const X_FIELDS: Record<XAxis, [min: number, max: number]> = { step: [MIN_STEP, MAX_STEP], samples: [MIN_SAMPLES, MAX_SAMPLES], wall: [MIN_WALL, MAX_WALL] };
+
+/**
+ * minMaxPoints on several x axes in one pass: the points are the same on every axis (buckets are
+ * by step), only their x differs. `xs[i]` is the x on `axes[i]`.
+ */
+export function minMaxPointsOnAxes(chunks: Iterable<Float64Array>, width: number, axes: readonly XAxis[]): { xs: number[][]; y: number[] } {
+  const xs = axes.map(() => [] as number[]);
+  const fields = axes.map((a) => X_FIELDS[a]);
   const ys: number[] = [];
-  const xMin = x === 'step' ? MIN_STEP : x === 'samples' ? MIN_SAMPLES : MIN_WALL;
-  const xMax = x === 'step' ? MAX_STEP : x === 'samples' ? MAX_SAMPLES : MAX_WALL;
   const acc = new Float64Array(FIELDS);
   let open = -Infinity;
   const emit = () => {
     if (acc[N] === 0) return;
     if (acc[MIN_STEP] === acc[MAX_STEP]) {
-      xs.push(acc[xMin]); ys.push(acc[MIN_V]);
+      fields.forEach(([lo], i) => xs[i].push(acc[lo]));
+      ys.push(acc[MIN_V]);
     } else if (acc[MIN_STEP] < acc[MAX_STEP]) {
-      xs.push(acc[xMin], acc[xMax]); ys.push(acc[MIN_V], acc[MAX_V]);
+      fields.forEach(([lo, hi], i) => xs[i].push(acc[lo], acc[hi]));
+      ys.push(acc[MIN_V], acc[MAX_V]);
     } else {
-      xs.push(acc[xMax], acc[xMin]); ys.push(acc[MAX_V], acc[MIN_V]);
+      fields.forEach(([lo, hi], i) => xs[i].push(acc[hi], acc[lo]));
+      ys.push(acc[MAX_V], acc[MIN_V]);
     }
   };
   for (const d of chunks) {
@@ -183,7 +196,7 @@ export function minMaxPoints(chunks: Iterable<Float64Array>, width: number, x: X
     }
   }
   emit();
-  return { x: xs, y: ys };
+  return { xs, y: ys };
 }
 
 function mergeRecord(acc: Float64Array, d: Float64Array, o: number): void {

@@ -1,7 +1,10 @@
 // Downsampled series of runs that have not changed since they were last read come from memory:
-// a compare view over 100 finished runs re-queries them often, and only live runs change.
+// a compare view over 100 finished runs re-queries them often, and only live runs change. A miss
+// is read on every x axis at once (the same points, another x column), so switching the view's
+// x axis finds them here.
 import type Database from 'better-sqlite3';
 import type { Series, SeriesQuery } from './records';
+import type { XAxis } from './rollup';
 import { stmt } from './statements';
 
 const MAX_ENTRIES = 4000;
@@ -11,8 +14,11 @@ export class SeriesCache {
 
   constructor(private readonly db: Database.Database) {}
 
-  /** Cached series where the run's rev is unchanged; `compute` fills in the rest, in query order. */
-  get(q: SeriesQuery, compute: (q: SeriesQuery) => Series[]): Series[] {
+  /**
+   * Cached series where the run's rev is unchanged; `compute` fills in the rest, in query order.
+   * `compute` answers per axis: the series on q.x and any other axes, kept for later queries.
+   */
+  get(q: SeriesQuery, compute: (q: SeriesQuery) => Map<XAxis, Series[]>): Series[] {
     const maxPoints = Math.max(2, Math.floor(q.maxPoints));
     const x = q.x ?? 'step';
     const revs = new Map(
@@ -20,18 +26,22 @@ export class SeriesCache {
         .raw()
         .all(JSON.stringify(q.runIds)) as [number, number][],
     );
-    const id = (runId: number, key: string) => `${runId}\u0000${key}\u0000${maxPoints}\u0000${x}`;
+    const id = (runId: number, key: string, axis: XAxis = x) => `${runId}\u0000${key}\u0000${maxPoints}\u0000${axis}`;
     const missingRuns = q.runIds.filter((runId) => {
       const rev = revs.get(runId);
       return rev === undefined || q.keys.some((key) => this.entries.get(id(runId, key))?.rev !== rev);
     });
-    const fresh = missingRuns.length > 0 ? compute({ ...q, runIds: missingRuns }) : [];
-    for (const s of fresh) {
-      const rev = revs.get(s.runId);
-      if (rev === undefined) continue;
-      const k = id(s.runId, s.key);
-      this.entries.delete(k); // re-insert: Map order is our LRU order
-      this.entries.set(k, { rev, series: s });
+    const computed = missingRuns.length > 0 ? compute({ ...q, runIds: missingRuns }) : new Map<XAxis, Series[]>();
+    const fresh = computed.get(x) ?? [];
+    // The other axes first: under LRU eviction the axis asked for stays longest.
+    for (const [axis, list] of [...computed].sort(([a], [b]) => Number(a === x) - Number(b === x))) {
+      for (const s of list) {
+        const rev = revs.get(s.runId);
+        if (rev === undefined) continue;
+        const k = id(s.runId, s.key, axis);
+        this.entries.delete(k); // re-insert: Map order is our LRU order
+        this.entries.set(k, { rev, series: s });
+      }
     }
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     const freshById = new Map(fresh.map((s) => [id(s.runId, s.key), s]));

@@ -277,6 +277,31 @@ describe('series', () => {
     recB.finish('completed');
   });
 
+  it('reads a series on every x axis at once, so another axis of an unchanged run is a cache hit', () => {
+    const id = makeRun('axes', {});
+    const rec = store.recorder(id);
+    rec.metrics([...rows('loss', range(0, 3000), (s) => Math.sin(s / 50)), ...rows('acc', range(0, 50), (s) => s / 50)]);
+    rec.finish('completed');
+    const reader = openStore(store.path, { readonly: true });
+    for (const keys of [['loss'], ['acc']]) {
+      const q = { runIds: [id], keys, maxPoints: 200 };
+      const [byStep] = reader.series(q);
+      const [bySamples] = reader.series({ ...q, x: 'samples' });
+      const [byWall] = reader.series({ ...q, x: 'wall' });
+      // The same points, their samples seen and wall time as x; and served again from memory.
+      expect(bySamples.x).toEqual(byStep.x.map((s) => s * 32));
+      expect(byWall.x).toEqual(byStep.x.map((s) => s / 10));
+      expect(bySamples.y).toEqual(byStep.y);
+      expect(reader.series({ ...q, x: 'samples' })[0]).toBe(bySamples);
+    }
+    // The first query on 'samples' of a fresh reader gives what 'step' first would have.
+    const other = openStore(store.path, { readonly: true });
+    const [first] = other.series({ runIds: [id], keys: ['loss'], maxPoints: 200, x: 'samples' });
+    expect(first.x).toEqual(reader.series({ runIds: [id], keys: ['loss'], maxPoints: 200 })[0].x.map((s) => s * 32));
+    other.close();
+    reader.close();
+  });
+
   it('downsampled buckets are exactly the min and max of the raw points', () => {
     const id = makeRun('random', {});
     const rec = store.recorder(id);

@@ -15,7 +15,8 @@ import { KeyIndex, SeriesWriter, summaryFromRow } from './series-writer';
 import { StoreRecorder } from './recorder';
 import { RunLister } from './run-list';
 import { SeriesCache } from './series-cache';
-import { groupSeries, series } from './queries';
+import { groupSeries, seriesOnAxes } from './queries';
+import type { XAxis } from './rollup';
 import { discardStaged, exportCsv, exportRuns, importBundle, parseImportToken } from './transfer';
 import type { ExportBundle } from './bundle';
 import { exportRunsCsv } from './runs-csv';
@@ -42,6 +43,8 @@ export function runFromRow(r: RunDbRow): RunRow {
   };
 }
 
+/** Every x axis a series is read on at once (see SeriesCache). */
+const X_AXES: readonly XAxis[] = ['step', 'samples', 'wall'];
 const TERMINAL: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
 
 /** True unless we know the process is gone (same host, no such pid, or a zombie). */
@@ -274,7 +277,7 @@ export class RunStore {
 
   /** One series per (run, key), in query order. Returned objects are shared snapshots: read-only. */
   series(q: SeriesQuery): Series[] {
-    return this.seriesCache.get(q, (missing) => series(this.db, this.keys, missing));
+    return this.seriesCache.get(q, (missing) => seriesOnAxes(this.db, this.keys, missing, X_AXES));
   }
 
   groupSeries(q: GroupSeriesQuery): GroupSeries[] {

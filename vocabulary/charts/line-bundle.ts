@@ -3,6 +3,7 @@
 // milliseconds per redraw, one series with 100 polylines a fraction of it. The axis tooltip still
 // lists every line: it reads their values at the pointer's x from the lines themselves.
 import type { CustomSeriesOption } from 'echarts';
+import { FLAT_POLYLINE, flatPoints, type PixelMap } from './flat-polyline';
 
 /** One line of the bundle: its data (y already smoothed) and how it is drawn. */
 export interface BundledLine {
@@ -108,26 +109,27 @@ export function bundleSeries(id: string, lines: readonly BundledLine[], log: boo
       // axis does not, so it asks per point.
       const o = api.coord([0, 0]);
       const u = api.coord([1, 1]);
-      const toPixel = log ? (x: number, y: number) => api.coord([x, y]) : (x: number, y: number) => [o[0] + x * (u[0] - o[0]), o[1] + y * (u[1] - o[1])];
+      const [ox, oy, sx, sy] = [o[0], o[1], u[0] - o[0], u[1] - o[1]];
+      const toPixel: PixelMap = log
+        ? (x, y, out) => {
+            const c = api.coord([x, y]);
+            out[0] = c[0];
+            out[1] = c[1];
+          }
+        : (x, y, out) => {
+            out[0] = ox + x * sx;
+            out[1] = oy + y * sy;
+          };
       const children: object[] = [];
       lines.forEach((l, li) => {
         const style = { stroke: l.color, fill: null, lineWidth: l.width, opacity: l.opacity ?? 1, lineDash: l.dashed ? [4 * l.width, 2 * l.width] : null };
         for (const [start, end] of parts[li]) {
-          const points: number[][] = [];
-          // To 0.1 px, as the SVG writer rounds a path: the report writes every digit it is given.
-          // Points within ~0.7 px of the last one drawn are skipped, as the line series does.
-          let last: number[] | null = null;
-          for (let i = start; i < end; i++) {
-            const [px, py] = toPixel(l.x[i], l.y[i]);
-            if (last && i < end - 1 && (px - last[0]) ** 2 + (py - last[1]) ** 2 < 0.5) continue;
-            last = [px, py];
-            points.push([Math.round(px * 10) / 10, Math.round(py * 10) / 10]);
-          }
+          const points = flatPoints(l.x, l.y, start, end, toPixel);
           // A lone point has no segment to stroke: a dot, as the line series draws a symbol.
           children.push(
-            points.length === 1
-              ? { type: 'circle', shape: { cx: points[0][0], cy: points[0][1], r: 2.5 }, style: { fill: l.color } }
-              : { type: 'polyline', shape: { points }, style },
+            points.length === 2
+              ? { type: 'circle', shape: { cx: points[0], cy: points[1], r: 2.5 }, style: { fill: l.color } }
+              : { type: FLAT_POLYLINE, shape: { points }, style },
           );
         }
       });
